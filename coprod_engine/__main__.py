@@ -1,0 +1,3 @@
+from coprod_engine.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Readers and writers for public formats (Polis exports, Pabulib .pb, pool CSVs)."""
