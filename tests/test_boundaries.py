@@ -20,6 +20,8 @@ def test_it_imports_the_engine_without_django() -> None:
 def test_it_answers_the_engine_command_line_version() -> None:
     out = subprocess.run(
         [sys.executable, "-m", "coprod_engine", "--version"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert out.stdout.startswith("coprod-engine ")

@@ -1,0 +1,61 @@
+"""The participation methods a phase can use: one explicit, typed tuple.
+
+A method app (opinion maps, wiki surveys, budgets, panels, workshops) provides an object
+that satisfies :class:`ParticipationMethod` and is listed in :data:`METHODS` here. The
+spine knows methods only through this contract: which kinds of phase a method fits, how
+its settings are checked, where a participant enters it and how much it was used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from coprod.processes.models import CoType
+
+if TYPE_CHECKING:
+    from coprod.processes.models import PhaseMethod
+
+
+@runtime_checkable
+class ParticipationMethod(Protocol):
+    """What every participation method offers the spine."""
+
+    key: str
+    label: str | Promise
+    co_types: frozenset[CoType]
+
+    def clean_config(self, config: Mapping[str, Any]) -> dict[str, Any]:
+        """Checked settings for one use of the method; raise ``ValidationError`` if wrong."""
+        ...
+
+    def entry_url(self, phase_method: PhaseMethod) -> str:
+        """Where a participant takes part."""
+        ...
+
+    def participation_count(self, phase_method: PhaseMethod) -> int:
+        """How many people took part, for the process page."""
+        ...
+
+
+METHODS: tuple[ParticipationMethod, ...] = ()
+
+
+def method_by_key(
+    key: str, methods: Iterable[ParticipationMethod] | None = None
+) -> ParticipationMethod:
+    for method in METHODS if methods is None else methods:
+        if method.key == key:
+            return method
+    raise ValidationError(_("Unknown participation method: %(key)s.") % {"key": key})
+
+
+def methods_for(
+    co_type: str, methods: Iterable[ParticipationMethod] | None = None
+) -> list[ParticipationMethod]:
+    """The methods that fit a kind of phase, in registry order."""
+    return [m for m in (METHODS if methods is None else methods) if co_type in m.co_types]

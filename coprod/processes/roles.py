@@ -1,0 +1,44 @@
+"""Who a person is in a process, and which phase is open: the facts permissions read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from coprod.processes.models import Participant, Phase, Process, ProcessRole
+
+
+def participation_of(user: Any, process: Process) -> Participant | None:
+    """The person's participation in ``process``, cached on the user for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cache: dict[int, Participant | None] = user.__dict__.setdefault("_coprod_participations", {})
+    if process.pk not in cache:
+        cache[process.pk] = Participant.objects.filter(process=process, user=user).first()
+    return cache[process.pk]
+
+
+def forget_participations(user: Any) -> None:
+    """Drop the per-request cache after the person joins or leaves a process."""
+    user.__dict__.pop("_coprod_participations", None)
+
+
+def process_role_of(user: Any, process: Process) -> str | None:
+    participation = participation_of(user, process)
+    return participation.process_role if participation else None
+
+
+def open_phase(process: Process, today: dt.date | None = None) -> Phase | None:
+    """The phase running today, if any; when phases overlap, the latest one started."""
+    today = today or timezone.localdate()
+    return (
+        process.phases.filter(starts_on__lte=today, ends_on__gte=today)
+        .order_by("-starts_on", "-seq")
+        .first()
+    )
+
+
+def is_process_facilitator(user: Any, process: Process) -> bool:
+    return process_role_of(user, process) == ProcessRole.FACILITATOR

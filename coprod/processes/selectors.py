@@ -1,0 +1,192 @@
+"""Reads of the spine: the chain of what became of a contribution, and who took part."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from coprod.processes.models import (
+    Action,
+    Comment,
+    DecisionItem,
+    Idea,
+    Indicator,
+    KnowledgeType,
+    Measurement,
+    Need,
+    Participant,
+    Process,
+    ProcessRole,
+    StakeholderRole,
+)
+
+
+def visible_needs(process: Process, *, moderator: bool = False) -> QuerySet[Need]:
+    needs = process.needs.select_related("author__user")
+    return needs if moderator else needs.filter(hidden_at__isnull=True)
+
+
+def visible_ideas(process: Process, *, moderator: bool = False) -> QuerySet[Idea]:
+    ideas = process.ideas.select_related("author__user").prefetch_related("needs")
+    return ideas if moderator else ideas.filter(hidden_at__isnull=True)
+
+
+@dataclass
+class Chain:
+    """Everything linked to one contribution along need → idea → decision → action → indicator.
+
+    ``focus`` is where the reader started; the other sets hold its ancestors upstream and
+    its descendants downstream, never unrelated siblings.
+    """
+
+    focus: Any
+    needs: list[Need] = field(default_factory=list)
+    ideas: list[Idea] = field(default_factory=list)
+    items: list[DecisionItem] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+
+
+LEVELS = ("needs", "ideas", "items", "actions", "indicators")
+
+
+def _downstream(level: str, ids: set[int]) -> dict[str, set[int]]:
+    found: dict[str, set[int]] = {name: set() for name in LEVELS}
+    if level == "needs":
+        found["needs"] = ids
+        ids = set(
+            Idea.objects.filter(needs__in=ids, hidden_at__isnull=True).values_list("id", flat=True)
+        )
+        level = "ideas"
+    if level == "ideas":
+        found["ideas"] |= ids
+        ids = set(DecisionItem.objects.filter(idea__in=ids).values_list("id", flat=True))
+        level = "items"
+    if level == "items":
+        found["items"] |= ids
+        ids = set(Action.objects.filter(decision_items__in=ids).values_list("id", flat=True))
+        level = "actions"
+    if level == "actions":
+        found["actions"] |= ids
+        ids = set(Indicator.objects.filter(actions__in=ids).values_list("id", flat=True))
+        ids |= set(Indicator.objects.filter(needs__in=found["needs"]).values_list("id", flat=True))
+        level = "indicators"
+    found["indicators"] |= ids
+    return found
+
+
+def _upstream(level: str, ids: set[int]) -> dict[str, set[int]]:
+    found: dict[str, set[int]] = {name: set() for name in LEVELS}
+    if level == "indicators":
+        found["indicators"] = ids
+        found["needs"] |= set(Need.objects.filter(indicators__in=ids).values_list("id", flat=True))
+        ids = set(Action.objects.filter(indicators__in=ids).values_list("id", flat=True))
+        level = "actions"
+    if level == "actions":
+        found["actions"] |= ids
+        ids = set(DecisionItem.objects.filter(actions__in=ids).values_list("id", flat=True))
+        level = "items"
+    if level == "items":
+        found["items"] |= ids
+        ids = set(Idea.objects.filter(decision_items__in=ids).values_list("id", flat=True))
+        level = "ideas"
+    if level == "ideas":
+        found["ideas"] |= ids
+        ids = set(
+            Need.objects.filter(ideas__in=ids, hidden_at__isnull=True).values_list("id", flat=True)
+        )
+    found["needs"] |= ids
+    return found
+
+
+_LEVEL_OF = {
+    Need: "needs",
+    Idea: "ideas",
+    DecisionItem: "items",
+    Action: "actions",
+    Indicator: "indicators",
+}
+
+
+def chain_from(focus: Need | Idea | DecisionItem | Action | Indicator) -> Chain:
+    """The chain through ``focus``, both ways, with what each page needs to show it."""
+    level = _LEVEL_OF[type(focus)]
+    down = _downstream(level, {focus.pk})
+    up = _upstream(level, {focus.pk})
+    ids = {name: down[name] | up[name] for name in LEVELS}
+    latest = Measurement.objects.order_by("-measured_on", "-created_at")
+    return Chain(
+        focus=focus,
+        needs=list(Need.objects.filter(id__in=ids["needs"]).order_by("priority_rank", "id")),
+        ideas=list(Idea.objects.filter(id__in=ids["ideas"]).order_by("id")),
+        items=list(
+            DecisionItem.objects.filter(id__in=ids["items"])
+            .select_related("decision", "idea")
+            .order_by("id")
+        ),
+        actions=list(
+            Action.objects.filter(id__in=ids["actions"])
+            .select_related("owner_organisation")
+            .order_by("code", "id")
+        ),
+        indicators=list(
+            Indicator.objects.filter(id__in=ids["indicators"])
+            .prefetch_related(Prefetch("measurements", queryset=latest))
+            .order_by("code")
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class ParticipationSummary:
+    """Who took part and whose knowledge the contributions carry, for the process page."""
+
+    participants: int
+    participants_by_knowledge: list[tuple[str, int]]
+    participants_by_role: list[tuple[str, int]]
+    contributions_by_knowledge: list[tuple[str, int]]
+    contributions_by_role: list[tuple[str, int]]
+
+
+def participation_summary(process: Process) -> ParticipationSummary:
+    """Counts by knowledge type and stakeholder role; staff roles are left out of the people."""
+    people = Participant.objects.filter(process=process).exclude(
+        process_role__in=[ProcessRole.FACILITATOR, ProcessRole.NOTE_TAKER]
+    )
+    by_knowledge = [(k.label, people.filter(**{k.value: True}).count()) for k in KnowledgeType]
+    role_counts = dict(
+        people.values_list("stakeholder_role")
+        .annotate(n=Count("id"))
+        .values_list("stakeholder_role", "n")
+    )
+    contributions: Counter[str] = Counter()
+    contributions_by_role: Counter[str] = Counter()
+    for model in (Need, Idea):
+        rows = model.objects.filter(process=process, hidden_at__isnull=True).values_list(
+            "knowledge_type", "author__stakeholder_role"
+        )
+        for knowledge, role in rows:
+            contributions[knowledge] += 1
+            contributions_by_role[role or ""] += 1
+    comments = Comment.objects.filter(hidden_at__isnull=True, author__process=process).values_list(
+        "knowledge_type", "author__stakeholder_role"
+    )
+    for knowledge, role in comments:
+        contributions[knowledge] += 1
+        contributions_by_role[role or ""] += 1
+    return ParticipationSummary(
+        participants=people.count(),
+        participants_by_knowledge=by_knowledge,
+        participants_by_role=[
+            (r.label, role_counts[r.value]) for r in StakeholderRole if role_counts.get(r.value)
+        ],
+        contributions_by_knowledge=[(k.label, contributions[k.value]) for k in KnowledgeType],
+        contributions_by_role=[
+            (r.label, contributions_by_role[r.value])
+            for r in StakeholderRole
+            if contributions_by_role.get(r.value)
+        ],
+    )
