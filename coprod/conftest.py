@@ -1,0 +1,116 @@
+"""Personas and a process, defined once for every test of the platform."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from coprod.accounts.models import Organisation, OrganisationKind, User
+from coprod.processes import services
+from coprod.processes.models import (
+    CoType,
+    Phase,
+    Process,
+    ProcessRole,
+    ProcessStatus,
+    StakeholderRole,
+)
+
+PASSWORD = "a-long-test-password-42"
+ROLES = (
+    "visitor",
+    "signed_in",
+    "participant",
+    "observer",
+    "note_taker",
+    "moderator",
+    "facilitator",
+    "staff",
+)
+
+
+@pytest.fixture
+def organisation(db: None) -> Organisation:
+    return Organisation.objects.create(
+        name_fr="Arrondissement de test", name_en="Test borough", kind=OrganisationKind.BOROUGH
+    )
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., User]:
+    def make(email: str, **extra: object) -> User:
+        return User.objects.create_user(
+            email=email, password=PASSWORD, display_name=email.split("@")[0], **extra
+        )
+
+    return make
+
+
+@pytest.fixture
+def process(organisation: Organisation, make_user: Callable[..., User]) -> Process:
+    """A published process whose co-commissioning phase is open today and accepts needs and ideas."""
+    facilitator = make_user("facilitator@example.org")
+    process = services.process_create(
+        created_by=facilitator,
+        lead_organisation=organisation,
+        fields={
+            "slug": "heat",
+            "title_fr": "Chaleur extrême",
+            "title_en": "Extreme heat",
+            "public_service_fr": "Prévention de la chaleur",
+            "public_service_en": "Heat prevention",
+            "status": ProcessStatus.PUBLISHED,
+        },
+    )
+    today = timezone.localdate()
+    Phase.objects.create(
+        process=process,
+        seq=1,
+        co_type=CoType.CO_COMMISSIONING,
+        title_fr="Besoins",
+        title_en="Needs",
+        starts_on=today - dt.timedelta(days=10),
+        ends_on=today + dt.timedelta(days=10),
+        accepts_needs=True,
+        accepts_ideas=True,
+        accepts_comments=True,
+    )
+    return process
+
+
+@pytest.fixture
+def personas(process: Process, make_user: Callable[..., User]) -> dict[str, User | None]:
+    """One person per role in ``process``; the visitor is anonymous (None)."""
+    people: dict[str, User | None] = {
+        "visitor": None,
+        "signed_in": make_user("someone@example.org"),
+    }
+    for role in ("participant", "observer", "note_taker", "moderator"):
+        user = make_user(f"{role}@example.org")
+        services.participant_join(
+            process=process,
+            user=user,
+            stakeholder_role=StakeholderRole.RESIDENT,
+            knowledge_types=["experiential"],
+            process_role=getattr(ProcessRole, role.upper()),
+        )
+        people[role] = user
+    people["facilitator"] = User.objects.get(email="facilitator@example.org")
+    people["staff"] = make_user("staff@example.org", is_staff=True)
+    return people
+
+
+@pytest.fixture
+def client_as(personas: dict[str, User | None]) -> Callable[[str], Client]:
+    def login(role: str) -> Client:
+        client = Client()
+        user = personas[role]
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login
