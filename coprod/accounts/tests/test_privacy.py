@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -101,7 +102,7 @@ def test_it_anonymises_a_deleted_account_and_keeps_its_contributions(
     assert user.display_name == "" and user.anonymised_at is not None
 
 
-def test_it_signs_up_with_a_display_name_and_a_verified_email(client, mailoutbox, db) -> None:
+def test_it_signs_up_with_a_display_name_and_a_verified_email(client, db) -> None:
     response = client.post(
         reverse("account_signup"),
         {
@@ -115,4 +116,5 @@ def test_it_signs_up_with_a_display_name_and_a_verified_email(client, mailoutbox
     assert response.status_code == 302
     user = User.objects.get(email="new@example.org")
     assert (user.display_name, user.preferred_language) == ("Nouvelle", "en")
-    assert len(mailoutbox) == 1
+    assert [m.to for m in mail.outbox] == [["new@example.org"]]
+    assert response.url.endswith("/accounts/confirm-email/")
