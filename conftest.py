@@ -16,3 +16,7 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"shared data not found at {SHARED_DATA} (a fresh clone has no ../shared)")
     return SHARED_DATA
+
+
+# The platform's personas (one user per role) and a ready process, for every Django test.
+pytest_plugins = ("coprod.testing",)

@@ -1,4 +1,4 @@
-"""Personas and a process, defined once for every test of the platform."""
+"""Personas and a process, defined once for every test of the platform (a pytest plugin)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.test import Client
 from django.utils import timezone
 
@@ -43,9 +44,12 @@ def organisation(db: None) -> Organisation:
 @pytest.fixture
 def make_user(db: None) -> Callable[..., User]:
     def make(email: str, **extra: object) -> User:
-        return User.objects.create_user(
+        user = User.objects.create_user(
             email=email, password=PASSWORD, display_name=email.split("@")[0], **extra
         )
+        # A verified address, as after the confirmation e-mail, so the persona can sign in.
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        return user
 
     return make
 
