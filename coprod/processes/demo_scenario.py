@@ -21,6 +21,7 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from coprod.accounts.models import (
@@ -1473,42 +1474,70 @@ def _load_organisations() -> dict[str, Organisation]:
 
 
 def _load_users(orgs: Mapping[str, Organisation]) -> dict[str, User]:
-    # One hash for everyone: hashing 63 times would take most of the loading time.
+    """The demo people, who can sign in at once: a usable password and a verified address.
+
+    Upserts keyed on the e-mail address (three queries, not three per person) and one
+    password hash for everyone: one by one, these took most of the loading time.
+    """
     password = make_password(DEMO_PASSWORD)
-    users: dict[str, User] = {}
-    for person in PEOPLE:
-        user = _user(person_email(person), person.name, person.language, password)
-        users[person.key] = user
-        if person.org:
-            organiser = person.process_role == ProcessRole.FACILITATOR
-            Membership.objects.update_or_create(
-                user=user,
-                organisation=orgs[person.org],
-                defaults={"role": MembershipRole.ORGANISER if organiser else MembershipRole.MEMBER},
-            )
-    _user(ADMIN_EMAIL, "Administration Coprod", Language.FRENCH, password, is_superuser=True)
+    admin = User(
+        email=ADMIN_EMAIL, display_name="Administration Coprod", is_staff=True, is_superuser=True
+    )
+    rows = [
+        User(email=person_email(p), display_name=p.name, preferred_language=p.language)
+        for p in PEOPLE
+    ]
+    for row in [*rows, admin]:
+        row.password = password
+    User.objects.bulk_create(
+        [*rows, admin],
+        update_conflicts=True,
+        unique_fields=["email"],
+        update_fields=[
+            "display_name",
+            "preferred_language",
+            "password",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+        ],
+    )
+    emails = [row.email for row in (*rows, admin)]
+    by_email = {u.email: u for u in User.objects.filter(email__in=emails)}
+    _verify_addresses(by_email.values())
+    users = {person.key: by_email[person_email(person)] for person in PEOPLE}
+    Membership.objects.bulk_create(
+        [
+            Membership(user=users[p.key], organisation=orgs[p.org], role=_membership_role(p))
+            for p in PEOPLE
+            if p.org
+        ],
+        update_conflicts=True,
+        unique_fields=["user", "organisation"],
+        update_fields=["role"],
+    )
     return users
 
 
-def _user(
-    email: str, name: str, language: str, password: str, *, is_superuser: bool = False
-) -> User:
-    """A demo person who can sign in at once: a usable password and a verified address."""
-    user, _created = User.objects.update_or_create(
-        email=email,
-        defaults={
-            "display_name": name,
-            "preferred_language": language,
-            "password": password,
-            "is_active": True,
-            "is_staff": is_superuser,
-            "is_superuser": is_superuser,
-        },
+def _membership_role(person: Person) -> str:
+    """Facilitators organise processes in their organisation; the others are members."""
+    if person.process_role == ProcessRole.FACILITATOR:
+        return MembershipRole.ORGANISER
+    return MembershipRole.MEMBER
+
+
+def _verify_addresses(users: Iterable[User]) -> None:
+    """Mark each demo address verified, as allauth requires before a first sign-in."""
+    users = list(users)
+    known = set(EmailAddress.objects.filter(user__in=users).values_list("email", flat=True))
+    EmailAddress.objects.bulk_create(
+        EmailAddress(user=user, email=user.email, verified=True, primary=True)
+        for user in users
+        if user.email not in known
     )
-    EmailAddress.objects.update_or_create(
-        user=user, email=email, defaults={"verified": True, "primary": True}
+    EmailAddress.objects.filter(user__in=users, email=F("user__email")).update(
+        verified=True, primary=True
     )
-    return user
 
 
 def _load_profiles(users: Mapping[str, User]) -> None:

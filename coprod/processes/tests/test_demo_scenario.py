@@ -189,3 +189,16 @@ def test_it_prints_counts_and_logins(process: Process, capsys: pytest.CaptureFix
     call_command("demo_load")
     out = capsys.readouterr().out
     assert "needs" in out and "participant@demo.coprod.ca" in out and DEMO_PASSWORD in out
+
+
+def test_it_has_citizens_co_deliver_3_of_8_actions(process: Process) -> None:
+    with_citizens = process.actions.filter(contributors__participant__experiential=True).distinct()
+    assert sorted(action.code for action in with_citizens) == ["A1", "A5", "A8"]
+
+
+def test_it_publishes_the_decision_21_days_after_most_ideas(process: Process) -> None:
+    decision = process.decisions.get()
+    latencies = sorted(
+        (decision.published_at.date() - idea.created_at.date()).days for idea in process.ideas.all()
+    )
+    assert latencies[len(latencies) // 2] == 21
