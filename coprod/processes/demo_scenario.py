@@ -1,8 +1,9 @@
-"""The demo scenario: « Chaleur extrême et personnes aînées isolées », Mercier–Hochelaga-Maisonneuve.
+"""The demo scenario « Chaleur extrême et personnes aînées isolées », and its loader.
 
-The scenario of the domain specification (§5) as plain data, and :func:`demo_load`, which
-writes it through the spine's services. Every person, organisation name and number is made
-up; the institution types are real and imply no commitment by the institutions named.
+The scenario of the domain specification (§5), set in Mercier–Hochelaga-Maisonneuve
+(Montréal), as plain data, and :func:`demo_load`, which writes it through the spine's
+services. Every person, organisation name and number is made up; the institution types are
+real and imply no commitment by the institutions named.
 
 Loading is idempotent: each row is found again by a natural key (e-mail, slug, sequence,
 code, original-language title) and brought back to what the data says, so running the loader
@@ -425,14 +426,18 @@ PHASES: tuple[PhaseSpec, ...] = (
         ends_on=D(2026, 3, 31),
         title_fr="Coplanification : nommer les besoins",
         title_en="Co-commissioning: naming the needs",
-        description_fr="Trois groupes de pairs (croisement des savoirs) : 24 résident·e·s et proches aidant·e·s "
-        "en deux rencontres au Carrefour des aîné·e·s, avec transport et repas; 22 "
-        "praticien·ne·s; 4 chercheur·e·s. Puis une rencontre de croisement. 14 besoins, "
-        "priorisés par comparaison par paires (212 votant·e·s, en ligne et sur papier).",
-        description_en="Three peer groups (merging of knowledge): 24 residents and caregivers in two sessions "
-        "at the seniors' hub, with transport and a meal; 22 practitioners; 4 researchers. Then "
-        "one merged session. 14 needs, prioritised by pairwise comparison (212 voters, online "
-        "and on paper).",
+        description_fr=(
+            "Trois groupes de pairs (croisement des savoirs) : 24 résident·e·s et proches "
+            "aidant·e·s en deux rencontres au Carrefour des aîné·e·s, avec transport et repas; 22 "
+            "praticien·ne·s; 4 chercheur·e·s. Puis une rencontre de croisement. 14 besoins, "
+            "priorisés par comparaison par paires (212 votant·e·s, en ligne et sur papier)."
+        ),
+        description_en=(
+            "Three peer groups (merging of knowledge): 24 residents and caregivers in two "
+            "sessions at the seniors' hub, with transport and a meal; 22 practitioners; 4 "
+            "researchers. Then one merged session. 14 needs, prioritised by pairwise comparison "
+            "(212 voters, online and on paper)."
+        ),
         flags=("accepts_needs",),
     ),
     PhaseSpec(
@@ -443,13 +448,17 @@ PHASES: tuple[PhaseSpec, ...] = (
         ends_on=D(2026, 5, 31),
         title_fr="Coconception : imaginer les solutions",
         title_en="Co-design: imagining solutions",
-        description_fr="Café du monde le 19 mai : 48 participant·e·s, 8 tables de 6, 3 tours de 25 minutes, "
-        "8 intervenant·e·s communautaires comme hôtes de table; 34 idées. Carte d'opinions "
-        "(157 votant·e·s), puis revue de faisabilité par l'arrondissement et le CIUSSS : 9 "
-        "propositions soumises à la décision.",
-        description_en="World café on 19 May: 48 participants, 8 tables of 6, 3 rounds of 25 minutes, 8 "
-        "community workers as table hosts; 34 ideas. Opinion map (157 voters), then a "
-        "feasibility review by the borough and the CIUSSS: 9 proposals put to the decision.",
+        description_fr=(
+            "Café du monde le 19 mai : 48 participant·e·s, 8 tables de 6, 3 tours de 25 minutes, "
+            "8 intervenant·e·s communautaires comme hôtes de table; 34 idées. Carte d'opinions "
+            "(157 votant·e·s), puis revue de faisabilité par l'arrondissement et le CIUSSS : 9 "
+            "propositions soumises à la décision."
+        ),
+        description_en=(
+            "World café on 19 May: 48 participants, 8 tables of 6, 3 rounds of 25 minutes, 8 "
+            "community workers as table hosts; 34 ideas. Opinion map (157 voters), then a "
+            "feasibility review by the borough and the CIUSSS: 9 proposals put to the decision."
+        ),
         flags=("accepts_ideas",),
     ),
     PhaseSpec(
@@ -460,12 +469,16 @@ PHASES: tuple[PhaseSpec, ...] = (
         ends_on=D(2026, 8, 31),
         title_fr="Coprestation : agir ensemble pendant l'été",
         title_en="Co-delivery: acting together over the summer",
-        description_fr="Huit actions (A1 à A8) menées par l'arrondissement, le CIUSSS, l'OMHM, les organismes "
-        "et 62 bénévoles, pendant trois avis de chaleur (6-9 juillet, 27-30 juillet, 17-21 "
-        "août). Mises à jour hebdomadaires pendant les avis.",
-        description_en="Eight actions (A1 to A8) carried out by the borough, the CIUSSS, the OMHM, the "
-        "community organisations and 62 volunteers, through three heat warnings (6-9 July, "
-        "27-30 July, 17-21 August). Weekly updates during the warnings.",
+        description_fr=(
+            "Huit actions (A1 à A8) menées par l'arrondissement, le CIUSSS, l'OMHM, les "
+            "organismes et 62 bénévoles, pendant trois avis de chaleur (6-9 juillet, 27-30 "
+            "juillet, 17-21 août). Mises à jour hebdomadaires pendant les avis."
+        ),
+        description_en=(
+            "Eight actions (A1 to A8) carried out by the borough, the CIUSSS, the OMHM, the "
+            "community organisations and 62 volunteers, through three heat warnings (6-9 July, "
+            "27-30 July, 17-21 August). Weekly updates during the warnings."
+        ),
         iap2=IAP2Level.EMPOWER,
     ),
     PhaseSpec(
@@ -476,12 +489,16 @@ PHASES: tuple[PhaseSpec, ...] = (
         ends_on=D(2026, 10, 31),
         title_fr="Coévaluation : mesurer ce qui a changé",
         title_en="Co-assessment: measuring what changed",
-        description_fr="Atelier de coévaluation avec 30 participant·e·s, dont 12 aîné·e·s qui analysent leurs "
-        "propres données; 12 bénévoles saisissent des mesures; questionnaires PPEET; enquête "
-        "comparative Précrisa avec un arrondissement témoin.",
-        description_en="Co-evaluation workshop with 30 participants, 12 of them seniors who analyse their own "
-        "data; 12 volunteers enter measurements; PPEET questionnaires; Précrisa comparative "
-        "survey with a comparison borough.",
+        description_fr=(
+            "Atelier de coévaluation avec 30 participant·e·s, dont 12 aîné·e·s qui analysent "
+            "leurs propres données; 12 bénévoles saisissent des mesures; questionnaires PPEET; "
+            "enquête comparative Précrisa avec un arrondissement témoin."
+        ),
+        description_en=(
+            "Co-evaluation workshop with 30 participants, 12 of them seniors who analyse their "
+            "own data; 12 volunteers enter measurements; PPEET questionnaires; Précrisa "
+            "comparative survey with a comparison borough."
+        ),
         flags=("accepts_measurements",),
     ),
     PhaseSpec(
@@ -492,12 +509,16 @@ PHASES: tuple[PhaseSpec, ...] = (
         ends_on=None,
         title_fr="Coplanification 2027 : ce qu'il reste à faire",
         title_en="Co-commissioning 2027: what remains to be done",
-        description_fr="Deuxième boucle. Les résultats de l'évaluation nourrissent les besoins de l'été "
-        "2027 : la navette (A4) à relancer, les salles climatisées à étendre, les besoins "
-        "laissés hors du périmètre. Proposez vos besoins et vos idées, commentez ceux des autres.",
-        description_en="Second loop. The evaluation's findings feed the needs for summer 2027: the shuttle "
-        "(A4) to relaunch, more cooling rooms, the needs left out of scope. Propose your needs "
-        "and ideas, comment on other people's.",
+        description_fr=(
+            "Deuxième boucle. Les résultats de l'évaluation nourrissent les besoins de l'été 2027 "
+            ": la navette (A4) à relancer, les salles climatisées à étendre, les besoins laissés "
+            "hors du périmètre. Proposez vos besoins et vos idées, commentez ceux des autres."
+        ),
+        description_en=(
+            "Second loop. The evaluation's findings feed the needs for summer 2027: the shuttle "
+            "(A4) to relaunch, more cooling rooms, the needs left out of scope. Propose your "
+            "needs and ideas, comment on other people's."
+        ),
         iteration=2,
         flags=("accepts_needs", "accepts_ideas"),
     ),
@@ -534,10 +555,14 @@ NEEDS: tuple[NeedSpec, ...] = (
         knowledge=EXP,
         title_fr="On ne sait pas qui appeler",
         title_en="We don't know whom to call",
-        description_fr="Quand il fait trop chaud, on ne sait pas à qui téléphoner : le CLSC, le 811, le "
-        "311, l'organisme? On finit par n'appeler personne.",
-        description_en="When it is too hot we don't know whom to phone: the CLSC, 811, 311, a community "
-        "group? In the end we call nobody.",
+        description_fr=(
+            "Quand il fait trop chaud, on ne sait pas à qui téléphoner : le CLSC, le 811, le 311, "
+            "l'organisme? On finit par n'appeler personne."
+        ),
+        description_en=(
+            "When it is too hot we don't know whom to phone: the CLSC, 811, 311, a community "
+            "group? In the end we call nobody."
+        ),
         rank=1,
     ),
     NeedSpec(
@@ -546,9 +571,13 @@ NEEDS: tuple[NeedSpec, ...] = (
         knowledge=EXP,
         title_fr="Les haltes climatisées sont trop loin",
         title_en="Cooling spaces are too far",
-        description_fr="Avec une marchette, 20 minutes de marche au soleil pour se rafraîchir, c'est "
-        "dangereux ou impossible.",
-        description_en="With a walker, a 20-minute walk in the sun to cool down is dangerous or impossible.",
+        description_fr=(
+            "Avec une marchette, 20 minutes de marche au soleil pour se rafraîchir, c'est "
+            "dangereux ou impossible."
+        ),
+        description_en=(
+            "With a walker, a 20-minute walk in the sun to cool down is dangerous or impossible."
+        ),
         rank=2,
     ),
     NeedSpec(
@@ -557,10 +586,14 @@ NEEDS: tuple[NeedSpec, ...] = (
         knowledge=EXP,
         title_fr="Les appels automatisés ne rejoignent pas les gens sans téléphone fixe",
         title_en="Automated calls miss people without a landline",
-        description_fr="Beaucoup d'entre nous n'ont plus de ligne fixe, ou un cellulaire prépayé souvent "
-        "éteint. Les messages automatiques ne nous arrivent pas.",
-        description_en="Many of us no longer have a landline, or only a prepaid cell phone that is often "
-        "off. Automated messages never reach us.",
+        description_fr=(
+            "Beaucoup d'entre nous n'ont plus de ligne fixe, ou un cellulaire prépayé souvent "
+            "éteint. Les messages automatiques ne nous arrivent pas."
+        ),
+        description_en=(
+            "Many of us no longer have a landline, or only a prepaid cell phone that is often "
+            "off. Automated messages never reach us."
+        ),
         rank=3,
     ),
     NeedSpec(
@@ -569,10 +602,14 @@ NEEDS: tuple[NeedSpec, ...] = (
         knowledge=EXP,
         title_fr="Peur de sortir le soir",
         title_en="Fear of going out at night",
-        description_fr="Le soir, quand il fait enfin plus frais dehors, on n'ose pas sortir seule pour aller "
-        "dans un lieu climatisé.",
-        description_en="In the evening, when it is finally cooler outside, we don't dare go out alone to a "
-        "cooling space.",
+        description_fr=(
+            "Le soir, quand il fait enfin plus frais dehors, on n'ose pas sortir seule pour aller "
+            "dans un lieu climatisé."
+        ),
+        description_en=(
+            "In the evening, when it is finally cooler outside, we don't dare go out alone to a "
+            "cooling space."
+        ),
     ),
     NeedSpec(
         key="N5",
@@ -580,10 +617,14 @@ NEEDS: tuple[NeedSpec, ...] = (
         knowledge=PRA,
         title_fr="Les personnes les plus isolées ne sont pas inscrites au registre",
         title_en="The most isolated people are not in the at-risk registry",
-        description_fr="Le registre des personnes à risque compte 410 personnes; nous estimons qu'il en "
-        "manque au moins autant, surtout des personnes sans service du CLSC.",
-        description_en="The at-risk registry lists 410 people; we estimate at least as many are missing, "
-        "especially people who receive no CLSC service.",
+        description_fr=(
+            "Le registre des personnes à risque compte 410 personnes; nous estimons qu'il en "
+            "manque au moins autant, surtout des personnes sans service du CLSC."
+        ),
+        description_en=(
+            "The at-risk registry lists 410 people; we estimate at least as many are missing, "
+            "especially people who receive no CLSC service."
+        ),
         rank=4,
     ),
     NeedSpec(
@@ -592,10 +633,14 @@ NEEDS: tuple[NeedSpec, ...] = (
         knowledge=EXP,
         title_fr="Les logements sont trop chauds la nuit",
         title_en="Homes are too hot at night",
-        description_fr="Aux étages supérieurs, il fait plus de 30 °C à minuit; on ne récupère pas et le "
-        "lendemain est pire.",
-        description_en="On upper floors it is over 30 °C at midnight; people cannot recover and the next day "
-        "is worse.",
+        description_fr=(
+            "Aux étages supérieurs, il fait plus de 30 °C à minuit; on ne récupère pas et le "
+            "lendemain est pire."
+        ),
+        description_en=(
+            "On upper floors it is over 30 °C at midnight; people cannot recover and the next day "
+            "is worse."
+        ),
         rank=5,
     ),
     NeedSpec(
@@ -604,10 +649,14 @@ NEEDS: tuple[NeedSpec, ...] = (
         knowledge=EXP,
         title_fr="Le personnel ne connaît pas la réalité des aîné·e·s isolé·e·s",
         title_en="Staff do not know the reality of isolated seniors",
-        description_fr="On se fait parler vite, avec des mots compliqués, par des gens pressés qui ne savent "
-        "pas ce que c'est de vivre seule au troisième étage.",
-        description_en="People in a hurry talk to us fast, with complicated words, without knowing what it is "
-        "like to live alone on the third floor.",
+        description_fr=(
+            "On se fait parler vite, avec des mots compliqués, par des gens pressés qui ne savent "
+            "pas ce que c'est de vivre seule au troisième étage."
+        ),
+        description_en=(
+            "People in a hurry talk to us fast, with complicated words, without knowing what it "
+            "is like to live alone on the third floor."
+        ),
     ),
     NeedSpec(
         key="N8",
@@ -615,9 +664,13 @@ NEEDS: tuple[NeedSpec, ...] = (
         knowledge=EXP,
         title_fr="Les consignes de chaleur sont compliquées et surtout en français",
         title_en="Heat advice is complicated and mostly in French",
-        description_fr="Les dépliants sont longs et techniques, et la version anglaise arrive tard ou pas du "
-        "tout.",
-        description_en="The flyers are long and technical, and the English version comes late or not at all.",
+        description_fr=(
+            "Les dépliants sont longs et techniques, et la version anglaise arrive tard ou pas du "
+            "tout."
+        ),
+        description_en=(
+            "The flyers are long and technical, and the English version comes late or not at all."
+        ),
         language="en",
     ),
     NeedSpec(
@@ -626,9 +679,13 @@ NEEDS: tuple[NeedSpec, ...] = (
         knowledge=PRA,
         title_fr="Les organismes ne se coordonnent pas pendant un avis de chaleur",
         title_en="Organisations do not coordinate during a heat warning",
-        description_fr="Chaque organisme appelle ses membres de son côté : certaines personnes reçoivent "
-        "quatre appels, d'autres aucun.",
-        description_en="Each organisation calls its own members: some people get four calls, others none.",
+        description_fr=(
+            "Chaque organisme appelle ses membres de son côté : certaines personnes reçoivent "
+            "quatre appels, d'autres aucun."
+        ),
+        description_en=(
+            "Each organisation calls its own members: some people get four calls, others none."
+        ),
     ),
     NeedSpec(
         key="N10",
@@ -636,9 +693,14 @@ NEEDS: tuple[NeedSpec, ...] = (
         knowledge=SCI,
         title_fr="Pas de données fiables sur les personnes jointes",
         title_en="No reliable data on who was reached",
-        description_fr="Sans savoir qui a été joint, et en combien de temps, on ne peut pas savoir si la "
-        "prévention fonctionne.",
-        description_en="Without knowing who was reached, and how fast, nobody can tell whether prevention works.",
+        description_fr=(
+            "Sans savoir qui a été joint, et en combien de temps, on ne peut pas savoir si la "
+            "prévention fonctionne."
+        ),
+        description_en=(
+            "Without knowing who was reached, and how fast, nobody can tell whether prevention "
+            "works."
+        ),
     ),
     NeedSpec(
         key="N11",
@@ -646,8 +708,10 @@ NEEDS: tuple[NeedSpec, ...] = (
         knowledge=PRA,
         title_fr="Beaucoup d'aîné·e·s n'ont ni climatiseur ni ventilateur",
         title_en="Many seniors have neither an air conditioner nor a fan",
-        description_fr="Sur nos routes de popote, une personne sur trois n'a aucun moyen de se rafraîchir à "
-        "domicile.",
+        description_fr=(
+            "Sur nos routes de popote, une personne sur trois n'a aucun moyen de se rafraîchir à "
+            "domicile."
+        ),
         description_en="On our meal routes, one person in three has no way to cool down at home.",
     ),
     NeedSpec(
@@ -671,7 +735,10 @@ NEEDS: tuple[NeedSpec, ...] = (
         knowledge=PRA,
         title_fr="Abaisser les seuils d'alerte de chaleur",
         title_en="Lower the heat-warning thresholds",
-        description_fr="Les avis arrivent trop tard pour les personnes fragiles; il faudrait déclencher plus tôt.",
+        description_fr=(
+            "Les avis arrivent trop tard pour les personnes fragiles; il faudrait déclencher plus "
+            "tôt."
+        ),
         description_en="Warnings come too late for frail people; they should be triggered earlier.",
         out_of_scope=(
             "Les seuils d'alerte relèvent de la santé publique et ne sont pas négociables dans "
@@ -686,8 +753,10 @@ NEEDS: tuple[NeedSpec, ...] = (
         knowledge=SCI,
         title_fr="Verdir les ruelles pour réduire les îlots de chaleur",
         title_en="Green the laneways to reduce heat islands",
-        description_fr="Le verdissement réduit la température de surface de plusieurs degrés autour des "
-        "habitations.",
+        description_fr=(
+            "Le verdissement réduit la température de surface de plusieurs degrés autour des "
+            "habitations."
+        ),
         description_en="Greening lowers surface temperature by several degrees around homes.",
         out_of_scope=(
             "Le verdissement relève du plan climat de l'arrondissement, pas du service de "
@@ -821,24 +890,32 @@ DECISION_ITEMS: tuple[ItemSpec, ...] = (
     ItemSpec(
         idea="buddy",
         outcome=Outcome.ADAPTED,
-        rationale_fr="Adoptée avec modification : les bénévoles sont jumelé·e·s seulement avec des personnes "
-        "qui s'inscrivent elles-mêmes auprès de l'association des locataires ou du Carrefour; "
-        "le registre des personnes à risque reste au CLSC.",
-        rationale_en="Adopted with a change: volunteers are paired only with people who sign up themselves "
-        "with the tenants' association or the seniors' hub; the at-risk registry stays with the "
-        "CLSC.",
+        rationale_fr=(
+            "Adoptée avec modification : les bénévoles sont jumelé·e·s seulement avec des "
+            "personnes qui s'inscrivent elles-mêmes auprès de l'association des locataires ou du "
+            "Carrefour; le registre des personnes à risque reste au CLSC."
+        ),
+        rationale_en=(
+            "Adopted with a change: volunteers are paired only with people who sign up themselves "
+            "with the tenants' association or the seniors' hub; the at-risk registry stays with "
+            "the CLSC."
+        ),
     ),
     ItemSpec("doors", Outcome.ADOPTED),
     ItemSpec("calls", Outcome.ADOPTED),
     ItemSpec(
         idea="rooms",
         outcome=Outcome.ADAPTED,
-        rationale_fr="Adoptée avec modification : deux salles communautaires de HLM climatisées plutôt que "
-        "cinq, faute de personnel pour les ouvrir; les bibliothèques ferment à 21 h les jours "
-        "d'avis de chaleur seulement.",
-        rationale_en="Adopted with a change: two air-conditioned public-housing community rooms rather than "
-        "five, for lack of staff to open them; libraries close at 9 p.m. on heat-warning days "
-        "only.",
+        rationale_fr=(
+            "Adoptée avec modification : deux salles communautaires de HLM climatisées plutôt que "
+            "cinq, faute de personnel pour les ouvrir; les bibliothèques ferment à 21 h les jours "
+            "d'avis de chaleur seulement."
+        ),
+        rationale_en=(
+            "Adopted with a change: two air-conditioned public-housing community rooms rather "
+            "than five, for lack of staff to open them; libraries close at 9 p.m. on heat-warning "
+            "days only."
+        ),
     ),
     ItemSpec("shuttle", Outcome.ADOPTED),
     ItemSpec("flyer", Outcome.ADOPTED),
@@ -847,13 +924,17 @@ DECISION_ITEMS: tuple[ItemSpec, ...] = (
     ItemSpec(
         idea="registry",
         outcome=Outcome.REJECTED,
-        rationale_fr="Refusée : la loi sur la protection des renseignements personnels (Loi 25) et les règles "
-        "du CIUSSS ne permettent pas de communiquer le registre des personnes à risque à des "
-        "bénévoles. À la place, les bénévoles signalent au CLSC, avec l'accord de la personne, "
-        "celles qu'ils jugent à risque, et le CLSC fait le suivi.",
-        rationale_en="Rejected: privacy law (Québec's Law 25) and the CIUSSS's rules do not allow the at-risk "
-        "registry to be shared with volunteers. Instead, volunteers refer people they consider "
-        "at risk to the CLSC, with the person's agreement, and the CLSC follows up.",
+        rationale_fr=(
+            "Refusée : la loi sur la protection des renseignements personnels (Loi 25) et les "
+            "règles du CIUSSS ne permettent pas de communiquer le registre des personnes à risque "
+            "à des bénévoles. À la place, les bénévoles signalent au CLSC, avec l'accord de la "
+            "personne, celles qu'ils jugent à risque, et le CLSC fait le suivi."
+        ),
+        rationale_en=(
+            "Rejected: privacy law (Québec's Law 25) and the CIUSSS's rules do not allow the "
+            "at-risk registry to be shared with volunteers. Instead, volunteers refer people they "
+            "consider at risk to the CLSC, with the person's agreement, and the CLSC follows up."
+        ),
     ),
 )
 
@@ -952,10 +1033,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         code="A1",
         title_fr="Voisin·e·s vigilant·e·s",
         title_en="Watchful neighbours",
-        description_fr="62 résident·e·s bénévoles jumelé·e·s avec 186 aîné·e·s isolé·e·s qui se sont "
-        "inscrit·e·s elles-mêmes; un appel ou une visite par jour d'avis de chaleur.",
-        description_en="62 volunteer residents paired with 186 isolated seniors who signed up themselves; a "
-        "call or a visit on every heat-warning day.",
+        description_fr=(
+            "62 résident·e·s bénévoles jumelé·e·s avec 186 aîné·e·s isolé·e·s qui se sont "
+            "inscrit·e·s elles-mêmes; un appel ou une visite par jour d'avis de chaleur."
+        ),
+        description_en=(
+            "62 volunteer residents paired with 186 isolated seniors who signed up themselves; a "
+            "call or a visit on every heat-warning day."
+        ),
         owner="locataires",
         items=("buddy",),
         contributors=(
@@ -981,7 +1066,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
             ),
             _done(
                 "roxanne",
-                "Bilan : 186 jumelages, 1 240 heures de bénévolat, 9 personnes orientées vers le CLSC.",
+                (
+                    "Bilan : 186 jumelages, 1 240 heures de bénévolat, 9 personnes orientées vers "
+                    "le CLSC."
+                ),
                 "Summary: 186 pairs, 1,240 volunteer hours, 9 people referred to the CLSC.",
             ),
         ),
@@ -991,10 +1079,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         code="A2",
         title_fr="Appels proactifs du CLSC et visites à domicile",
         title_en="Proactive CLSC calls and home visits",
-        description_fr="Le CLSC appelle toutes les personnes inscrites dans les 24 h suivant un avis; la "
-        "popote roulante visite celles qui n'ont pas de téléphone.",
-        description_en="The CLSC calls everyone in the registry within 24 hours of a warning; the meals on "
-        "wheels visits those without a phone.",
+        description_fr=(
+            "Le CLSC appelle toutes les personnes inscrites dans les 24 h suivant un avis; la "
+            "popote roulante visite celles qui n'ont pas de téléphone."
+        ),
+        description_en=(
+            "The CLSC calls everyone in the registry within 24 hours of a warning; the meals on "
+            "wheels visits those without a phone."
+        ),
         owner="clsc",
         items=("calls", "doors"),
         contributors=(
@@ -1021,7 +1113,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
             ),
             _done(
                 "stephane",
-                "Bilan de l'été : 87 % des personnes inscrites jointes en moins de 24 h (61 % en 2025).",
+                (
+                    "Bilan de l'été : 87 % des personnes inscrites jointes en moins de 24 h (61 % "
+                    "en 2025)."
+                ),
                 "Summer summary: 87% of registered people reached within 24 hours (61% in 2025).",
             ),
         ),
@@ -1030,10 +1125,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         code="A3",
         title_fr="Bibliothèques ouvertes le soir et deux salles HLM climatisées",
         title_en="Libraries open in the evening and two air-conditioned public-housing rooms",
-        description_fr="Les bibliothèques ferment à 21 h les jours d'avis; deux salles communautaires de HLM "
-        "sont climatisées et ouvertes de 10 h à 21 h.",
-        description_en="Libraries close at 9 p.m. on warning days; two public-housing community rooms are "
-        "air-conditioned and open from 10 a.m. to 9 p.m.",
+        description_fr=(
+            "Les bibliothèques ferment à 21 h les jours d'avis; deux salles communautaires de HLM "
+            "sont climatisées et ouvertes de 10 h à 21 h."
+        ),
+        description_en=(
+            "Libraries close at 9 p.m. on warning days; two public-housing community rooms are "
+            "air-conditioned and open from 10 a.m. to 9 p.m."
+        ),
         owner="arrondissement",
         items=("rooms",),
         contributors=(
@@ -1067,10 +1166,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         code="A4",
         title_fr="Navette vers les lieux climatisés",
         title_en="Shuttle to cooling spaces",
-        description_fr="Une navette gratuite, de jour et en soirée, entre les HLM et les lieux climatisés "
-        "pendant les avis de chaleur.",
-        description_en="A free shuttle, in the daytime and the evening, between public housing and cooling "
-        "spaces during heat warnings.",
+        description_fr=(
+            "Une navette gratuite, de jour et en soirée, entre les HLM et les lieux climatisés "
+            "pendant les avis de chaleur."
+        ),
+        description_en=(
+            "A free shuttle, in the daytime and the evening, between public housing and cooling "
+            "spaces during heat warnings."
+        ),
         owner="arrondissement",
         items=("shuttle",),
         contributors=(
@@ -1086,8 +1189,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
             ),
             *_warning_updates(
                 "eric",
-                "Avis n° {n} : contrat de navette toujours pas signé; {x} trajets en taxi collectif offerts en dépannage.",
-                "Warning no. {n}: shuttle contract still not signed; {x} shared-taxi rides offered as a stopgap.",
+                (
+                    "Avis n° {n} : contrat de navette toujours pas signé; {x} trajets en taxi "
+                    "collectif offerts en dépannage."
+                ),
+                (
+                    "Warning no. {n}: shuttle contract still not signed; {x} shared-taxi rides "
+                    "offered as a stopgap."
+                ),
                 (14, 22, 31),
                 (20, 30, 40),
                 status=LATE,
@@ -1106,10 +1215,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         code="A5",
         title_fr="Dépliant en langage clair, en français et en anglais",
         title_en="Plain-language flyer in French and English",
-        description_fr="Dépliant coécrit avec des aîné·e·s et validé par leur groupe de pairs; 4 000 "
-        "exemplaires distribués par les organismes et la popote.",
-        description_en="Flyer co-written with seniors and validated by their peer group; 4,000 copies handed "
-        "out by the community organisations and the meals on wheels.",
+        description_fr=(
+            "Dépliant coécrit avec des aîné·e·s et validé par leur groupe de pairs; 4 000 "
+            "exemplaires distribués par les organismes et la popote."
+        ),
+        description_en=(
+            "Flyer co-written with seniors and validated by their peer group; 4,000 copies handed "
+            "out by the community organisations and the meals on wheels."
+        ),
         owner="arrondissement",
         items=("flyer",),
         contributors=(
@@ -1131,7 +1244,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
                 D(2026, 6, 22),
                 RUNNING,
                 70,
-                "Version validée par le groupe de pairs des aîné·e·s; mise en page en gros caractères.",
+                (
+                    "Version validée par le groupe de pairs des aîné·e·s; mise en page en gros "
+                    "caractères."
+                ),
                 "Version validated by the seniors' peer group; laid out in large print.",
                 "maude",
             ),
@@ -1148,10 +1264,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         code="A6",
         title_fr="Ventilateurs et thermomètres",
         title_en="Fans and thermometers",
-        description_fr="Budget de 18 000 $ : 450 ventilateurs et 600 thermomètres remis aux personnes qui "
-        "n'ont aucun moyen de se rafraîchir, livrés par la popote roulante.",
-        description_en="Budget $18,000: 450 fans and 600 thermometers given to people with no way to cool "
-        "down, delivered by the meals on wheels.",
+        description_fr=(
+            "Budget de 18 000 $ : 450 ventilateurs et 600 thermomètres remis aux personnes qui "
+            "n'ont aucun moyen de se rafraîchir, livrés par la popote roulante."
+        ),
+        description_en=(
+            "Budget $18,000: 450 fans and 600 thermometers given to people with no way to cool "
+            "down, delivered by the meals on wheels."
+        ),
         owner="arrondissement",
         items=("fans",),
         contributors=(
@@ -1184,9 +1304,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         code="A7",
         title_fr="Carte « Qui appeler » pour le frigo",
         title_en="'Whom to call' fridge card",
-        description_fr="Un aimant avec un seul numéro à composer pendant un avis de chaleur, et les numéros "
-        "d'urgence.",
-        description_en="A magnet with one number to dial during a heat warning, and the emergency numbers.",
+        description_fr=(
+            "Un aimant avec un seul numéro à composer pendant un avis de chaleur, et les numéros "
+            "d'urgence."
+        ),
+        description_en=(
+            "A magnet with one number to dial during a heat warning, and the emergency numbers."
+        ),
         owner="table",
         items=("flyer",),
         contributors=(
@@ -1220,10 +1344,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         code="A8",
         title_fr="Formation du personnel par des aîné·e·s",
         title_en="Staff training by seniors",
-        description_fr="Trois aîné·e·s, avec le Carrefour, forment le personnel du CLSC, de l'arrondissement "
-        "et les bénévoles à partir de leur savoir d'expérience.",
-        description_en="Three seniors, with the seniors' hub, train CLSC and borough staff and the volunteers "
-        "from their lived experience.",
+        description_fr=(
+            "Trois aîné·e·s, avec le Carrefour, forment le personnel du CLSC, de l'arrondissement "
+            "et les bénévoles à partir de leur savoir d'expérience."
+        ),
+        description_en=(
+            "Three seniors, with the seniors' hub, train CLSC and borough staff and the "
+            "volunteers from their lived experience."
+        ),
         owner="ciusss",
         items=("training",),
         contributors=(
