@@ -159,18 +159,23 @@ def _solve_level(
 ) -> tuple[NDArray[np.float64], float, int]:
     """Column generation for one level: an interior optimal dual ``y``, the level, new columns.
 
-    Pricing rounds use the simplex method (fast, a vertex dual is as good as any to find a
-    missing column); once no column prices out, one interior-point solve gives the strictly
-    complementary ``y`` used for fixing, and it is priced too, since it must be optimal for
-    the full dual, not only for the restricted one.
+    Pricing rounds use a warm-started simplex (a new column only adds a row to the dual,
+    so the previous basis stays dual feasible and few pivots are needed); once no column
+    prices out, one interior-point solve gives the strictly complementary ``y`` used for
+    fixing, and it is priced too, since it must be optimal for the full dual, not only for
+    the restricted one.
     """
     seen = {column.tobytes() for column in columns}
     added = 0
     lowering = 0.0
+    model = _RestrictedDual(columns, sizes, fixed, interior=False)
     interior = False
     while True:
-        target = np.where(np.isnan(fixed), np.nan, fixed - lowering)
-        solution = _restricted_dual(columns, sizes, target, interior=interior)
+        solution = (
+            _RestrictedDual(columns, sizes, fixed - lowering, interior=True).solve()
+            if interior
+            else model.solve()
+        )
         if solution is None:
             # Round-off in earlier levels made the fixed values unreachable: lower them a
             # little (spec, numerical safeguard), starting far below upstream's 1e-4.
@@ -179,6 +184,8 @@ def _solve_level(
                 raise EngineError(
                     "the leximin linear programs stayed infeasible (numerical trouble)"
                 )
+            model = _RestrictedDual(columns, sizes, fixed - lowering, interior=False)
+            interior = False
             continue
         y, y_hat, objective = solution
         best = oracle.best(y / sizes, beat=y_hat + tolerance)
@@ -189,6 +196,7 @@ def _solve_level(
         ):
             seen.add(best.tobytes())
             columns.append(best)
+            model.add(best)
             added += 1
             interior = False
         elif not interior:
@@ -198,50 +206,63 @@ def _solve_level(
             return y, level, added
 
 
-def _restricted_dual(
-    columns: list[NDArray[np.int64]],
-    sizes: NDArray[np.float64],
-    fixed: NDArray[np.float64],
-    *,
-    interior: bool,
-) -> tuple[NDArray[np.float64], float, float] | None:
-    """Solve the restricted dual; ``None`` if it is unbounded or infeasible."""
-    count = len(sizes)
-    unfixed = np.isnan(fixed)
-    shares = np.array(columns, dtype=np.float64) / sizes
-    matrix = np.vstack(
-        [
-            np.hstack([shares, -np.ones((len(columns), 1))]),
-            np.concatenate([unfixed.astype(np.float64), [0.0]])[None, :],
-        ]
-    )
-    cost = np.concatenate([-np.where(unfixed, 0.0, fixed), [1.0]])
-    row_lower = np.concatenate([np.full(len(columns), -_highs.INF), [1.0]])
-    row_upper = np.concatenate([np.zeros(len(columns)), [1.0]])
-    attempts: list[dict[str, bool | float | str]] = [{"solver": "simplex"}]
-    if interior:
-        # Without crossover HiGHS keeps the interior point; with it, a vertex (still valid).
-        attempts.insert(0, {"solver": "ipm", "run_crossover": "off"})
-    for options in attempts:
-        highs = _highs.solver(**options)
+class _RestrictedDual:
+    """``min ŷ - Σ_fixed π_t y_t`` s.t. ``Σ_t y_t c_t/n_t <= ŷ`` (known ``c``), ``Σ_unfixed y = 1``."""
+
+    def __init__(
+        self,
+        columns: list[NDArray[np.int64]],
+        sizes: NDArray[np.float64],
+        fixed: NDArray[np.float64],
+        *,
+        interior: bool,
+    ) -> None:
+        self.sizes = sizes
+        self.count = count = len(sizes)
+        unfixed = np.isnan(fixed)
+        shares = np.array(columns, dtype=np.float64) / sizes
+        matrix = np.vstack(
+            [
+                np.concatenate([unfixed.astype(np.float64), [0.0]])[None, :],
+                np.hstack([shares, -np.ones((len(columns), 1))]),
+            ]
+        )
+        # Without crossover HiGHS keeps the interior point; with it, a vertex.
+        options: dict[str, bool | float | str] = (
+            {"solver": "ipm", "run_crossover": "off"} if interior else {"solver": "simplex"}
+        )
+        self.highs = _highs.solver(**options)
         _highs.pass_model(
-            highs,
-            cost=cost,
+            self.highs,
+            cost=np.concatenate([-np.where(unfixed, 0.0, fixed), [1.0]]),
             col_lower=np.zeros(count + 1),
             col_upper=np.full(count + 1, _highs.INF),
             matrix=matrix,
-            row_lower=row_lower,
-            row_upper=row_upper,
+            row_lower=np.concatenate([[1.0], np.full(len(columns), -_highs.INF)]),
+            row_upper=np.concatenate([[1.0], np.zeros(len(columns))]),
         )
-        _highs.run(highs)
-        if _highs.optimal(highs):
-            values = np.maximum(_highs.primal(highs), 0.0)
-            return (
-                values[:count],
-                float(values[count]),
-                float(highs.getInfo().objective_function_value),
-            )
-    return None
+
+    def add(self, column: NDArray[np.int64]) -> None:
+        index = np.flatnonzero(column)
+        values = np.concatenate([column[index] / self.sizes[index], [-1.0]])
+        index = np.concatenate([index, [self.count]]).astype(np.int32)
+        self.highs.addRow(-_highs.INF, 0.0, len(index), index, values)
+
+    def solve(self) -> tuple[NDArray[np.float64], float, float] | None:
+        """``(y, ŷ, objective)``, or ``None`` if the LP is unbounded or infeasible."""
+        _highs.run(self.highs)
+        if not _highs.optimal(self.highs):
+            # The interior point may fail to certify optimality: a vertex is still valid.
+            self.highs.setOptionValue("solver", "simplex")
+            _highs.run(self.highs)
+            if not _highs.optimal(self.highs):
+                return None
+        values = np.maximum(_highs.primal(self.highs), 0.0)
+        return (
+            values[: self.count],
+            float(values[self.count]),
+            float(self.highs.getInfo().objective_function_value),
+        )
 
 
 def _final_primal(

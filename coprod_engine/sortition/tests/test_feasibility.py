@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from coprod_engine.exceptions import Infeasible
-from coprod_engine.sortition import Quota, QuotaChange, check_quotas, select_panel
+from coprod_engine.sortition import (
+    FeasibilityReport,
+    Quota,
+    QuotaChange,
+    check_quotas,
+    select_panel,
+)
 
 IDS = [f"p{i}" for i in range(6)]
 GENDER = {"g": ["f", "f", "f", "m", "m", "m"]}
@@ -54,5 +60,7 @@ def test_it_detects_conflicts_between_features() -> None:
 def test_it_raises_infeasible_with_the_report_when_selecting() -> None:
     with pytest.raises(Infeasible) as caught:
         select_panel(IDS, GENDER, [("g", "f", 4, 4), ("g", "m", 0, 2)], 4, seed=0)
-    assert caught.value.report.conflicting == [("g", "f")]
-    assert caught.value.report.as_dict()["feasible"] is False
+    report = caught.value.report
+    assert isinstance(report, FeasibilityReport)
+    assert report.conflicting == [("g", "f")]
+    assert report.as_dict()["feasible"] is False
