@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -133,7 +134,7 @@ def account_delete(*, user: User) -> None:
     Profile.objects.filter(user=user).delete()
     user.consents.all().delete()
     user.memberships.all().delete()
-    user.emailaddress_set.all().delete()
+    EmailAddress.objects.filter(user=user).delete()
     user.email = f"deleted-{uuid.uuid4().hex}@invalid"
     user.display_name = ""
     user.set_unusable_password()

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 from coprod.accounts import services
 from coprod.accounts.forms import AccountForm, ConsentForm, DeleteAccountForm, ProfileForm
 from coprod.accounts.models import ConsentScope, Profile
+from coprod.http import AuthenticatedRequest
 
 INVALID = 422
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedRequest) -> HttpResponse:
     form = AccountForm(request.POST or None, instance=request.user)
     if request.method == "POST":
         if not form.is_valid():
@@ -33,7 +34,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def privacy(request: HttpRequest) -> HttpResponse:
+def privacy(request: AuthenticatedRequest) -> HttpResponse:
     """Consent to equity statistics and the optional profile, on one page."""
     consent = services.active_consent(request.user, ConsentScope.EQUITY_STATS)
     profile = Profile.objects.filter(user=request.user).first()
@@ -57,7 +58,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthenticatedRequest) -> HttpResponse:
     data = services.account_export(user=request.user)
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
@@ -68,7 +69,7 @@ def export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def delete(request: HttpRequest) -> HttpResponse:
+def delete(request: AuthenticatedRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.account_delete(user=request.user)

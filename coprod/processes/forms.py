@@ -87,8 +87,10 @@ class PhaseForm(forms.ModelForm):
         if starts and ends and ends < starts:
             self.add_error("ends_on", _("A phase ends on or after the day it starts."))
         seq = data.get("seq")
-        taken = self.process.phases.filter(seq=seq).exclude(pk=self.instance.pk)
-        if seq is not None and taken.exists():
+        if (
+            seq is not None
+            and self.process.phases.filter(seq=seq).exclude(pk=self.instance.pk).exists()
+        ):
             self.add_error("seq", _("Another phase of this process already has this order number."))
         return data
 

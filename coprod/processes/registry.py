@@ -25,9 +25,20 @@ if TYPE_CHECKING:
 class ParticipationMethod(Protocol):
     """What every participation method offers the spine."""
 
-    key: str
-    label: str | Promise
-    co_types: frozenset[CoType]
+    @property
+    def key(self) -> str:
+        """A stable identifier, stored on ``PhaseMethod.method_key``."""
+        ...
+
+    @property
+    def label(self) -> str | Promise:
+        """The method's name, translated."""
+        ...
+
+    @property
+    def co_types(self) -> frozenset[CoType]:
+        """The kinds of phase the method fits."""
+        ...
 
     def clean_config(self, config: Mapping[str, Any]) -> dict[str, Any]:
         """Checked settings for one use of the method; raise ``ValidationError`` if wrong."""

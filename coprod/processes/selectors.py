@@ -156,7 +156,7 @@ def participation_summary(process: Process) -> ParticipationSummary:
     people = Participant.objects.filter(process=process).exclude(
         process_role__in=[ProcessRole.FACILITATOR, ProcessRole.NOTE_TAKER]
     )
-    by_knowledge = [(k.label, people.filter(**{k.value: True}).count()) for k in KnowledgeType]
+    by_knowledge = [(str(k.label), people.filter(**{k.value: True}).count()) for k in KnowledgeType]
     role_counts = dict(
         people.values_list("stakeholder_role")
         .annotate(n=Count("id"))
@@ -181,11 +181,13 @@ def participation_summary(process: Process) -> ParticipationSummary:
         participants=people.count(),
         participants_by_knowledge=by_knowledge,
         participants_by_role=[
-            (r.label, role_counts[r.value]) for r in StakeholderRole if role_counts.get(r.value)
+            (str(r.label), role_counts[r.value])
+            for r in StakeholderRole
+            if role_counts.get(r.value)
         ],
-        contributions_by_knowledge=[(k.label, contributions[k.value]) for k in KnowledgeType],
+        contributions_by_knowledge=[(str(k.label), contributions[k.value]) for k in KnowledgeType],
         contributions_by_role=[
-            (r.label, contributions_by_role[r.value])
+            (str(r.label), contributions_by_role[r.value])
             for r in StakeholderRole
             if contributions_by_role.get(r.value)
         ],

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coprod.http import AuthenticatedRequest, signed_in_user
 from coprod.processes import services
 from coprod.processes.forms import (
     ActionForm,
@@ -103,7 +104,7 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def process_create(request: HttpRequest) -> HttpResponse:
+def process_create(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.has_perm("processes.create_process"):
         raise PermissionDenied
     form = ProcessForm(request.POST or None)
@@ -125,7 +126,7 @@ def process_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def process_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def process_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     process = visible_process_or_404(request, slug)
     require(request, "processes.facilitate", process)
     form = ProcessForm(request.POST or None, instance=process)
@@ -144,7 +145,9 @@ def process_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def phase_edit(request: HttpRequest, slug: str, phase_id: int | None = None) -> HttpResponse:
+def phase_edit(
+    request: AuthenticatedRequest, slug: str, phase_id: int | None = None
+) -> HttpResponse:
     process = visible_process_or_404(request, slug)
     require(request, "processes.facilitate", process)
     phase = (
@@ -166,7 +169,7 @@ def phase_edit(request: HttpRequest, slug: str, phase_id: int | None = None) -> 
 
 
 @login_required
-def process_join(request: HttpRequest, slug: str) -> HttpResponse:
+def process_join(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     process = visible_process_or_404(request, slug)
     if participation_of(request.user, process):
         return redirect("processes:detail", process.slug)
@@ -198,7 +201,7 @@ def _contribution_page(
 
 
 @login_required
-def need_create(request: HttpRequest, slug: str) -> HttpResponse:
+def need_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     process = visible_process_or_404(request, slug)
     participant = participation_of(request.user, process)
     if participant is None:
@@ -221,7 +224,7 @@ def need_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
+def idea_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     process = visible_process_or_404(request, slug)
     participant = participation_of(request.user, process)
     if participant is None:
@@ -244,7 +247,7 @@ def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("processes:chain", process.slug, "idea", idea.pk)
 
 
-CONTRIBUTIONS: dict[str, type[Need] | type[Idea]] = {"need": Need, "idea": Idea}
+CONTRIBUTIONS: dict[str, Any] = {"need": Need, "idea": Idea}
 
 
 def contribution_detail(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
@@ -276,7 +279,7 @@ def contribution_detail(request: HttpRequest, slug: str, kind: str, pk: int) -> 
 
 @require_POST
 @login_required
-def comment_create(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
+def comment_create(request: AuthenticatedRequest, slug: str, kind: str, pk: int) -> HttpResponse:
     process = visible_process_or_404(request, slug)
     target = get_object_or_404(CONTRIBUTIONS[kind], pk=pk, process=process, hidden_at__isnull=True)
     require(request, "processes.comment", process)
@@ -302,7 +305,7 @@ def comment_create(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpR
     return redirect("processes:contribution", process.slug, kind, target.pk)
 
 
-MODERATED: dict[str, type[Need] | type[Idea] | type[Comment]] = {
+MODERATED: dict[str, Any] = {
     "need": Need,
     "idea": Idea,
     "comment": Comment,
@@ -310,7 +313,7 @@ MODERATED: dict[str, type[Need] | type[Idea] | type[Comment]] = {
 
 
 @login_required
-def contribution_hide(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
+def contribution_hide(request: AuthenticatedRequest, slug: str, kind: str, pk: int) -> HttpResponse:
     process = visible_process_or_404(request, slug)
     require(request, "processes.moderate", process)
     model = MODERATED[kind]
@@ -336,7 +339,7 @@ def contribution_hide(request: HttpRequest, slug: str, kind: str, pk: int) -> Ht
 
 
 @login_required
-def need_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def need_review(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     process = visible_process_or_404(request, slug)
     require(request, "processes.facilitate", process)
     need = get_object_or_404(Need, pk=pk, process=process)
@@ -368,7 +371,7 @@ def need_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def decision_create(request: HttpRequest, slug: str) -> HttpResponse:
+def decision_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     process = visible_process_or_404(request, slug)
     require(request, "processes.facilitate", process)
     ideas = list(
@@ -408,7 +411,7 @@ def decision_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def action_create(request: HttpRequest, slug: str) -> HttpResponse:
+def action_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     process = visible_process_or_404(request, slug)
     require(request, "processes.facilitate", process)
     form = ActionForm(request.POST or None, process=process)
@@ -447,7 +450,9 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         require(request, "processes.facilitate", process)
         if form.is_valid():
-            services.action_update_add(action=action, author=request.user, **form.cleaned_data)
+            services.action_update_add(
+                action=action, author=signed_in_user(request), **form.cleaned_data
+            )
             messages.success(request, _("The update is added to the timeline."))
             return redirect("processes:action", process.slug, action.pk)
     context = {
@@ -464,7 +469,7 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def indicator_create(request: HttpRequest, slug: str) -> HttpResponse:
+def indicator_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     process = visible_process_or_404(request, slug)
     require(request, "processes.facilitate", process)
     form = IndicatorForm(request.POST or None, process=process)
@@ -491,7 +496,7 @@ def indicator_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.measurement_add(
-                    indicator=indicator, entered_by=request.user, **form.cleaned_data
+                    indicator=indicator, entered_by=signed_in_user(request), **form.cleaned_data
                 )
             except ValidationError as error:
                 form.add_error(None, error)

@@ -21,7 +21,7 @@ from coprod.processes.models import (
     Phase,
     Process,
 )
-from coprod.processes.registry import method_by_key, methods_for
+from coprod.processes.registry import ParticipationMethod, method_by_key, methods_for
 from coprod.processes.selectors import chain_from, participation_summary
 
 
@@ -273,7 +273,7 @@ def test_it_attaches_a_registered_method_to_a_phase_that_fits_it(process: Proces
         starts_on=dt.date(2026, 4, 1),
         ends_on=dt.date(2026, 5, 31),
     )
-    toy = ToyMethod()
+    toy: ParticipationMethod = ToyMethod()
     attached = services.phase_method_attach(
         phase=design, method_key="toy", config={"rounds": 3}, methods=(toy,)
     )

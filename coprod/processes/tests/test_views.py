@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -153,7 +154,7 @@ def test_it_records_a_need_and_leads_to_its_chain(client_as, process: Process) -
     need = Need.objects.get()
     assert response.status_code == 302
     assert response.url == url("chain", process.slug, "need", need.pk)
-    assert need.author.user.email == "participant@example.org"
+    assert need.author is not None and need.author.user.email == "participant@example.org"
     assert need.title_fr == "Les haltes climatisées sont trop loin"
 
 
@@ -415,7 +416,7 @@ def test_it_follows_the_chain_both_ways(
         actions=[action],
     )
     services.measurement_add(
-        indicator=indicator, value=71, measured_on=dt.date(2026, 10, 1), entered_by=None
+        indicator=indicator, value=Decimal(71), measured_on=dt.date(2026, 10, 1), entered_by=None
     )
     down = client_as("visitor").get(url("chain", process.slug, "need", need.pk)).content.decode()
     up = (
