@@ -14,6 +14,7 @@ from coprod.processes.models import (
     DecisionItem,
     Idea,
     IdeaStatus,
+    KnowledgeType,
     Need,
     NeedStatus,
     Outcome,
@@ -241,8 +242,8 @@ def test_it_counts_participants_and_contributions_by_knowledge(
     # The participant, observer, note-taker and moderator personas are residents with lived experience;
     # facilitators and note-takers are staff of the process and are not counted as participants.
     assert summary.participants == 3
-    assert dict(summary.participants_by_knowledge)["Lived experience"] == 3
-    assert dict(summary.contributions_by_knowledge)["Lived experience"] == 1
+    assert dict(summary.participants_by_knowledge)[str(KnowledgeType.EXPERIENTIAL.label)] == 3
+    assert dict(summary.contributions_by_knowledge)[str(KnowledgeType.EXPERIENTIAL.label)] == 1
 
 
 class ToyMethod:

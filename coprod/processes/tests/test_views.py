@@ -430,3 +430,18 @@ def test_it_follows_the_chain_both_ways(
 
 def test_it_answers_404_for_an_unknown_kind_of_contribution(client_as, process: Process) -> None:
     assert client_as("visitor").get(f"/fr-ca/p/{process.slug}/decision/1/").status_code == 404
+
+
+def test_it_explains_a_refusal_on_a_translated_accessible_page(client_as, process: Process) -> None:
+    response = client_as("participant").get(url("decision_create", process.slug))
+    assert response.status_code == 403
+    assert "<h1>" in response.content.decode() and 'lang="fr-CA"' in response.content.decode()
+    english = client_as("participant").get(f"/en/p/{process.slug}/decisions/new/")
+    assert "You may not do this here" in english.content.decode()
+
+
+def test_it_answers_a_server_error_with_its_own_page(client, db) -> None:
+    from django.template.loader import render_to_string
+
+    page = render_to_string("500.html")
+    assert "<h1>" in page and 'lang="' in page
