@@ -155,6 +155,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "coprod.accounts.forms.SignupExtraForm"
+ACCOUNT_ADAPTER = "coprod.accounts.adapter.AccountAdapter"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "processes:home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "processes:home"

@@ -118,3 +118,14 @@ def test_it_signs_up_with_a_display_name_and_a_verified_email(client, db) -> Non
     assert (user.display_name, user.preferred_language) == ("Nouvelle", "en")
     assert [m.to for m in mail.outbox] == [["new@example.org"]]
     assert response.url.endswith("/accounts/confirm-email/")
+
+
+def test_it_lands_a_person_in_their_preferred_language_after_signing_in(client, personas) -> None:
+    user = personas["participant"]
+    user.preferred_language = "en"
+    user.save()
+    response = client.post(
+        "/fr-ca/accounts/login/", {"login": user.email, "password": "a-long-test-password-42"}
+    )
+    assert response.status_code == 302
+    assert response.url.startswith("/en/")
