@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "coprod.accounts",
     "coprod.processes",
+    "coprod.opinions",
 ]
 
 MIDDLEWARE = [
@@ -185,7 +186,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Coprod <noreply@localhost>")
 # --- Languages: French (Québec) first, English second ---------------------------------------
 LANGUAGE_CODE = "fr-ca"
 LANGUAGES = [("fr-ca", _("Français (Québec)")), ("en", _("English"))]
-LOCALE_PATHS = [Path(env_str("COPROD_LOCALE_DIR", str(BASE_DIR / "locale")))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "America/Montreal")

@@ -8,4 +8,5 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("me/", include("coprod.accounts.urls")),
     path("", include("coprod.processes.urls")),
+    path("", include("coprod.opinions.urls")),
 )

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from coprod.processes.models import CoType
 
 if TYPE_CHECKING:
-    from coprod.processes.models import PhaseMethod
+    from coprod.processes.models import Phase, PhaseMethod
 
 
 @runtime_checkable
@@ -52,8 +52,19 @@ class ParticipationMethod(Protocol):
         """How many people took part, for the process page."""
         ...
 
+    def setup_url(self, phase: Phase) -> str:
+        """Where a facilitator sets the method up in a phase."""
+        ...
 
-METHODS: tuple[ParticipationMethod, ...] = ()
+
+def _methods() -> tuple[ParticipationMethod, ...]:
+    # Imported here: the method apps import the spine's models, which must load first.
+    from coprod.opinions.method import OPINION_MAP
+
+    return (OPINION_MAP,)
+
+
+METHODS: tuple[ParticipationMethod, ...] = _methods()
 
 
 def method_by_key(

@@ -18,6 +18,8 @@ from coprod.processes.models import (
     Measurement,
     Need,
     Participant,
+    Phase,
+    PhaseMethod,
     Process,
     ProcessRole,
     StakeholderRole,
@@ -192,3 +194,40 @@ def participation_summary(process: Process) -> ParticipationSummary:
             if contributions_by_role.get(r.value)
         ],
     )
+
+
+@dataclass(frozen=True)
+class MethodEntry:
+    """One participation method used in a phase, as the process page lists it."""
+
+    label: str
+    url: str
+    participants: int
+
+
+@dataclass(frozen=True)
+class PhaseRow:
+    """A phase on the process page: the methods it uses and those a facilitator may add."""
+
+    phase: Phase
+    methods: list[MethodEntry]
+    setups: list[MethodEntry]
+
+
+def phase_rows(process: Process) -> list[PhaseRow]:
+    from coprod.processes.registry import method_by_key, methods_for
+
+    used: dict[int, list[MethodEntry]] = {}
+    for phase_method in PhaseMethod.objects.filter(phase__process=process).order_by("id"):
+        method = method_by_key(phase_method.method_key)
+        used.setdefault(phase_method.phase_id, []).append(
+            MethodEntry(str(method.label), method.entry_url(phase_method), method.participation_count(phase_method))
+        )
+    return [
+        PhaseRow(
+            phase=phase,
+            methods=used.get(phase.pk, []),
+            setups=[MethodEntry(str(m.label), m.setup_url(phase), 0) for m in methods_for(phase.co_type)],
+        )
+        for phase in process.phases.all()
+    ]

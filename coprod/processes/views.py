@@ -46,6 +46,7 @@ from coprod.processes.models import (
 from coprod.processes.roles import open_phase, participation_of
 from coprod.processes.selectors import (
     chain_from,
+    phase_rows,
     participation_summary,
     visible_ideas,
     visible_needs,
@@ -88,7 +89,7 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
     moderator = request.user.has_perm("processes.moderate", process)
     context = {
         "process": process,
-        "phases": process.phases.all(),
+        "phase_rows": phase_rows(process),
         "open_phase": open_phase(process),
         "needs": visible_needs(process, moderator=moderator),
         "ideas": visible_ideas(process, moderator=moderator),

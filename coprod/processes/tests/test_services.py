@@ -264,6 +264,9 @@ class ToyMethod:
     def participation_count(self, phase_method):
         return 0
 
+    def setup_url(self, phase):
+        return f"/toy/new/{phase.pk}/"
+
 
 def test_it_attaches_a_registered_method_to_a_phase_that_fits_it(process: Process) -> None:
     design = Phase.objects.create(

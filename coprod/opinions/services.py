@@ -1,0 +1,113 @@
+"""Writes of opinion maps: conversations, statements, moderation and votes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coprod.opinions.models import (
+    Conversation,
+    Statement,
+    StatementStatus,
+    Vote,
+    VoteEvent,
+    Voter,
+    VoteValue,
+)
+from coprod.processes.models import Participant, Phase
+from coprod.processes.services import phase_method_attach
+
+METHOD_KEY = "opinion_map"
+
+
+@transaction.atomic
+def conversation_create(*, phase: Phase, fields: Mapping[str, Any]) -> Conversation:
+    phase_method = phase_method_attach(phase=phase, method_key=METHOD_KEY, config={})
+    return Conversation.objects.create(phase_method=phase_method, **fields)
+
+
+def voter_for_participant(*, conversation: Conversation, participant: Participant) -> Voter:
+    """The participant's voter in this conversation, created on first use (race-safe)."""
+    kinds = participant.knowledge_types
+    voter, _created = Voter.objects.get_or_create(
+        conversation=conversation, participant=participant,
+        defaults={"knowledge_type": kinds[0] if kinds else "", "stakeholder_role": participant.stakeholder_role},
+    )
+    return voter
+
+
+def voter_for_anonymous(*, conversation: Conversation, key: str) -> Voter:
+    if not conversation.allow_anonymous:
+        raise ValidationError(_("This conversation asks you to sign in to vote."))
+    voter, _created = Voter.objects.get_or_create(conversation=conversation, anonymous_key=key)
+    return voter
+
+
+def normalise(text: str) -> str:
+    """Lower case, without accents, punctuation or repeated spaces: to spot duplicates."""
+    plain = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", plain)).strip()
+
+
+@transaction.atomic
+def statement_submit(*, conversation: Conversation, author: Voter | None, text: str, is_seed: bool = False) -> Statement:
+    """Add a statement; a likely duplicate is kept for moderators instead of being shown twice."""
+    text = " ".join(text.split())
+    if not text:
+        raise ValidationError({"text": _("Write a statement.")})
+    if len(text) > conversation.statement_max_length:
+        raise ValidationError(
+            {"text": _("Keep it to %(limit)d characters or fewer.") % {"limit": conversation.statement_max_length}}
+        )
+    key = normalise(text)
+    twin = conversation.statements.filter(normalised=key).exclude(status=StatementStatus.REJECTED).first()
+    if twin is not None or (conversation.statements_premoderated and not is_seed):
+        status = StatementStatus.PENDING
+    else:
+        status = StatementStatus.ACCEPTED
+    return Statement.objects.create(
+        conversation=conversation, text=text, normalised=key, author=author, is_seed=is_seed,
+        status=status, duplicate_of=twin,
+    )
+
+
+@transaction.atomic
+def statement_moderate(*, statement: Statement, status: str) -> Statement:
+    if status not in StatementStatus.values:
+        raise ValidationError(_("Unknown moderation status."))
+    statement.status = status
+    statement.save(update_fields=["status"])
+    return statement
+
+
+@transaction.atomic
+def vote_cast(*, voter: Voter, statement: Statement, value: int, submission_key: str) -> Vote:
+    """Record a vote once, however often the same submission arrives.
+
+    The submission key makes retries idempotent (one ``VoteEvent`` per key, by a unique
+    constraint), and the current vote is an upsert on the (voter, statement) constraint, so
+    concurrent requests can neither double a vote nor lose the latest one.
+    """
+    if value not in VoteValue.values:
+        raise ValidationError(_("Choose agree, disagree or pass."))
+    if statement.conversation_id != voter.conversation_id or statement.status != StatementStatus.ACCEPTED:
+        raise ValidationError(_("This statement is not open for votes."))
+    if not statement.conversation.is_open:
+        raise ValidationError(_("This conversation is closed."))
+    event, created = VoteEvent.objects.get_or_create(
+        voter=voter, submission_key=submission_key, defaults={"statement": statement, "value": value}
+    )
+    if created:
+        Vote.objects.bulk_create(
+            [Vote(voter=voter, statement=statement, value=value, updated_at=timezone.now())],
+            update_conflicts=True, unique_fields=["voter", "statement"], update_fields=["value", "updated_at"],
+        )
+    return Vote.objects.get(voter=voter, statement=event.statement)

@@ -1,0 +1,182 @@
+"""Pages of an opinion map: vote, write a statement, moderate, see the results."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from coprod.http import AuthenticatedRequest
+from coprod.opinions import services
+from coprod.opinions.forms import ConversationForm, StatementForm, VoteForm
+from coprod.opinions.models import Conversation, Statement, StatementStatus, Voter
+from coprod.opinions.selectors import latest_result, next_statement, voter_progress
+from coprod.processes.models import Phase
+from coprod.processes.roles import participation_of
+from coprod.processes.views import require, visible_process_or_404
+
+INVALID = 422
+
+
+def conversation_or_404(request: HttpRequest, pk: int) -> Conversation:
+    conversation = get_object_or_404(
+        Conversation.objects.select_related("phase_method__phase__process"), pk=pk
+    )
+    if not request.user.has_perm("processes.view_process", conversation.process):
+        raise Http404
+    return conversation
+
+
+def _session_key(conversation: Conversation) -> str:
+    return f"opinions-voter-{conversation.pk}"
+
+
+def current_voter(request: HttpRequest, conversation: Conversation, *, create: bool = False) -> Voter | None:
+    """The voter behind this request: the participant, or an anonymous browser's token."""
+    participant = participation_of(request.user, conversation.process)
+    if participant is not None:
+        return services.voter_for_participant(conversation=conversation, participant=participant)
+    if not conversation.allow_anonymous:
+        return None
+    key = request.session.get(_session_key(conversation))
+    if key is None and create:
+        key = secrets.token_urlsafe(24)
+        request.session[_session_key(conversation)] = key
+    return services.voter_for_anonymous(conversation=conversation, key=key) if key else None
+
+
+def _vote_context(request: HttpRequest, conversation: Conversation, voter: Voter | None) -> dict[str, object]:
+    if voter is not None:
+        statement, progress = next_statement(voter), voter_progress(voter)
+    else:
+        statement = (
+            conversation.statements.filter(status=StatementStatus.ACCEPTED)
+            .annotate(n=Count("votes")).order_by("n", "id").first()
+        )
+        progress = None
+    form = VoteForm(initial={"statement": statement.pk if statement else None, "submission_key": uuid.uuid4().hex})
+    return {
+        "conversation": conversation, "process": conversation.process, "statement": statement,
+        "progress": progress, "vote_form": form,
+        "can_vote": request.user.has_perm("opinions.vote", conversation),
+        "can_write": request.user.has_perm("opinions.write_statement", conversation),
+        "can_moderate": request.user.has_perm("opinions.moderate", conversation),
+    }
+
+
+def conversation(request: HttpRequest, pk: int) -> HttpResponse:
+    convo = conversation_or_404(request, pk)
+    context = _vote_context(request, convo, current_voter(request, convo))
+    context["statement_form"] = StatementForm(conversation=convo)
+    return render(request, "opinions/conversation.html", context)
+
+
+@require_POST
+def vote(request: HttpRequest, pk: int) -> HttpResponse:
+    convo = conversation_or_404(request, pk)
+    if not request.user.has_perm("opinions.vote", convo):
+        raise PermissionDenied
+    form = VoteForm(request.POST)
+    voter = current_voter(request, convo, create=True)
+    if voter is None or not form.is_valid():
+        messages.error(request, _("Your vote could not be read. Please choose again."))
+        return redirect("opinions:conversation", convo.pk)
+    statement = get_object_or_404(Statement, pk=form.cleaned_data["statement"], conversation=convo)
+    try:
+        services.vote_cast(voter=voter, statement=statement, value=form.cleaned_data["value"],
+                           submission_key=form.cleaned_data["submission_key"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    if request.headers.get("HX-Request"):
+        return render(request, "opinions/_vote_card.html", _vote_context(request, convo, voter))
+    return redirect("opinions:conversation", convo.pk)
+
+
+@require_POST
+def statement_create(request: HttpRequest, pk: int) -> HttpResponse:
+    convo = conversation_or_404(request, pk)
+    if not request.user.has_perm("opinions.write_statement", convo):
+        raise PermissionDenied
+    form = StatementForm(request.POST, conversation=convo)
+    if form.is_valid():
+        try:
+            statement = services.statement_submit(
+                conversation=convo, author=current_voter(request, convo, create=True), text=form.cleaned_data["text"]
+            )
+        except ValidationError as error:
+            form.add_error("text", error.messages[0])
+        else:
+            if statement.status == StatementStatus.PENDING:
+                messages.success(request, _("Thank you! Your statement will be shown once a moderator has read it."))
+            else:
+                messages.success(request, _("Thank you! Your statement is now offered to the others."))
+            return redirect("opinions:conversation", convo.pk)
+    context = _vote_context(request, convo, current_voter(request, convo))
+    context["statement_form"] = form
+    return render(request, "opinions/conversation.html", context, status=INVALID)
+
+
+@login_required
+def moderate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    convo = conversation_or_404(request, pk)
+    if not request.user.has_perm("opinions.moderate", convo):
+        raise PermissionDenied
+    if request.method == "POST":
+        statement = get_object_or_404(Statement, pk=request.POST.get("statement"), conversation=convo)
+        try:
+            services.statement_moderate(statement=statement, status=request.POST.get("status", ""))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Moderation saved."))
+        return redirect("opinions:moderate", convo.pk)
+    statements = convo.statements.select_related("duplicate_of").order_by("status", "id")
+    context = {"conversation": convo, "process": convo.process, "statements": statements,
+               "statuses": StatementStatus.choices}
+    return render(request, "opinions/moderate.html", context)
+
+
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    convo = conversation_or_404(request, pk)
+    statements = convo.statements.filter(status=StatementStatus.ACCEPTED).annotate(
+        agree=Count("votes", filter=Q(votes__value=1)),
+        disagree=Count("votes", filter=Q(votes__value=-1)),
+        passed=Count("votes", filter=Q(votes__value=0)),
+        total=Count("votes"),
+    )
+    context = {
+        "conversation": convo, "process": convo.process, "statements": statements,
+        "voters": convo.voters.filter(votes__isnull=False).distinct().count(),
+        "result": latest_result(convo),
+    }
+    return render(request, "opinions/results.html", context)
+
+
+@login_required
+def conversation_create(request: AuthenticatedRequest, slug: str, phase_id: int) -> HttpResponse:
+    process = visible_process_or_404(request, slug)
+    require(request, "processes.facilitate", process)
+    phase = get_object_or_404(Phase, pk=phase_id, process=process)
+    form = ConversationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in ConversationForm.Meta.fields}
+        try:
+            convo = services.conversation_create(phase=phase, fields=fields)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            for text in form.seeds():
+                services.statement_submit(conversation=convo, author=None, text=text, is_seed=True)
+            messages.success(request, _("The conversation is open."))
+            return redirect("opinions:conversation", convo.pk)
+    status = INVALID if form.is_bound else 200
+    context = {"form": form, "process": process, "phase": phase}
+    return render(request, "opinions/conversation_form.html", context, status=status)
