@@ -15,7 +15,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from coprod.accounts.models import Profile, User
-from coprod.processes.demo_scenario import DEMO_PASSWORD, PROCESS_SLUG, demo_load
+from coprod.processes.demo import DEMO_PASSWORD, PROCESS_SLUG, demo_load
 from coprod.processes.models import (
     ActionContributor,
     ActionStatus,

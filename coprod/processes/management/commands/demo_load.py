@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from coprod.processes.demo_scenario import demo_load
+from coprod.processes.demo import demo_load
 
 
 class Command(BaseCommand):
