@@ -11,26 +11,40 @@ from coprod.opinions.models import Conversation, VoteValue
 
 class ConversationForm(forms.ModelForm):
     seed_statements = forms.CharField(
-        label=_("Seed statements"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("Seed statements"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("One statement per line, to start the conversation."),
     )
 
     class Meta:
         model = Conversation
         fields = [
-            "question_fr", "question_en", "description_fr", "description_en", "allow_anonymous",
-            "accepts_statements", "statements_premoderated", "statement_max_length",
+            "question_fr",
+            "question_en",
+            "description_fr",
+            "description_en",
+            "allow_anonymous",
+            "accepts_statements",
+            "statements_premoderated",
+            "statement_max_length",
         ]
 
     def seeds(self) -> list[str]:
-        return [line.strip() for line in self.cleaned_data.get("seed_statements", "").splitlines() if line.strip()]
+        return [
+            line.strip()
+            for line in self.cleaned_data.get("seed_statements", "").splitlines()
+            if line.strip()
+        ]
 
     def clean_seed_statements(self) -> str:
         text: str = self.cleaned_data.get("seed_statements", "")
         limit = self.cleaned_data.get("statement_max_length") or 140
         too_long = [line for line in text.splitlines() if len(line.strip()) > limit]
         if too_long:
-            raise forms.ValidationError(_("Each statement has at most %(limit)d characters.") % {"limit": limit})
+            raise forms.ValidationError(
+                _("Each statement has at most %(limit)d characters.") % {"limit": limit}
+            )
         return text
 
 

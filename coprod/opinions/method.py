@@ -29,7 +29,11 @@ class OpinionMapMethod:
     def participation_count(self, phase_method: PhaseMethod) -> int:
         from coprod.opinions.models import Voter
 
-        return Voter.objects.filter(conversation__phase_method=phase_method, votes__isnull=False).distinct().count()
+        return (
+            Voter.objects.filter(conversation__phase_method=phase_method, votes__isnull=False)
+            .distinct()
+            .count()
+        )
 
 
 OPINION_MAP = OpinionMapMethod()

@@ -12,11 +12,20 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from coprod.bilingual import Bilingual
-from coprod.processes.models import Idea, KnowledgeType, Need, Participant, PhaseMethod, StakeholderRole
+from coprod.processes.models import (
+    Idea,
+    KnowledgeType,
+    Need,
+    Participant,
+    PhaseMethod,
+    StakeholderRole,
+)
 
 
 class Conversation(models.Model):
-    phase_method = models.OneToOneField(PhaseMethod, on_delete=models.CASCADE, related_name="conversation")
+    phase_method = models.OneToOneField(
+        PhaseMethod, on_delete=models.CASCADE, related_name="conversation"
+    )
     question_fr = models.CharField(_("question (French)"), max_length=300)
     question_en = models.CharField(_("question (English)"), max_length=300, blank=True)
     question = Bilingual("question")
@@ -24,14 +33,19 @@ class Conversation(models.Model):
     description_en = models.TextField(_("context (English)"), blank=True)
     description = Bilingual("description")
     allow_anonymous = models.BooleanField(
-        _("people may vote without an account"), default=False,
-        help_text=_("They are then counted without a knowledge type or role, unless they declare one."),
+        _("people may vote without an account"),
+        default=False,
+        help_text=_(
+            "They are then counted without a knowledge type or role, unless they declare one."
+        ),
     )
     accepts_statements = models.BooleanField(_("participants may write statements"), default=True)
     statements_premoderated = models.BooleanField(
         _("statements are checked before they are shown"), default=False
     )
-    statement_max_length = models.PositiveSmallIntegerField(_("longest statement (characters)"), default=140)
+    statement_max_length = models.PositiveSmallIntegerField(
+        _("longest statement (characters)"), default=140
+    )
     is_open = models.BooleanField(_("open for votes"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -51,7 +65,9 @@ class Voter(models.Model):
     """Who votes in one conversation: a participant, or an anonymous browser's token."""
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="voters")
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     anonymous_key = models.CharField(max_length=64, blank=True)
     knowledge_type = models.CharField(max_length=12, choices=KnowledgeType.choices, blank=True)
     stakeholder_role = models.CharField(max_length=24, choices=StakeholderRole.choices, blank=True)
@@ -60,15 +76,18 @@ class Voter(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["conversation", "participant"], condition=Q(participant__isnull=False),
+                fields=["conversation", "participant"],
+                condition=Q(participant__isnull=False),
                 name="one_voter_per_participant",
             ),
             models.UniqueConstraint(
-                fields=["conversation", "anonymous_key"], condition=~Q(anonymous_key=""),
+                fields=["conversation", "anonymous_key"],
+                condition=~Q(anonymous_key=""),
                 name="one_voter_per_anonymous_key",
             ),
             models.CheckConstraint(
-                condition=Q(participant__isnull=False, anonymous_key="") | Q(participant__isnull=True) & ~Q(anonymous_key=""),
+                condition=Q(participant__isnull=False, anonymous_key="")
+                | Q(participant__isnull=True) & ~Q(anonymous_key=""),
                 name="voter_is_a_participant_or_anonymous",
             ),
         ]
@@ -85,18 +104,30 @@ class StatementStatus(models.TextChoices):
 
 
 class Statement(models.Model):
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="statements")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="statements"
+    )
     text = models.CharField(_("statement"), max_length=500)
     normalised = models.CharField(max_length=500, editable=False)
-    author = models.ForeignKey(Voter, on_delete=models.SET_NULL, null=True, blank=True, related_name="statements")
+    author = models.ForeignKey(
+        Voter, on_delete=models.SET_NULL, null=True, blank=True, related_name="statements"
+    )
     is_seed = models.BooleanField(_("seed statement"), default=False)
     status = models.CharField(_("moderation"), max_length=10, choices=StatementStatus.choices)
     duplicate_of = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("looks like"),
     )
-    promoted_need = models.ForeignKey(Need, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    promoted_idea = models.ForeignKey(Idea, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    promoted_need = models.ForeignKey(
+        Need, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    promoted_idea = models.ForeignKey(
+        Idea, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -142,7 +173,11 @@ class VoteEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["voter", "submission_key"], name="one_event_per_submission")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["voter", "submission_key"], name="one_event_per_submission"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.submission_key

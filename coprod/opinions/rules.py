@@ -32,7 +32,9 @@ def can_write(user: Any, conversation: Conversation) -> bool:
 
 @rules.predicate
 def runs_conversation(user: Any, conversation: Conversation) -> bool:
-    return bool(getattr(user, "is_staff", False)) or process_role_of(user, conversation.process) in (
+    return bool(getattr(user, "is_staff", False)) or process_role_of(
+        user, conversation.process
+    ) in (
         "facilitator",
         "moderator",
     )

@@ -36,7 +36,7 @@ def next_statement(voter: Voter) -> Statement | None:
     # New statements (absent from the last map) get the highest priority seen, as Polis does.
     top = max(priorities.values(), default=1.0)
     weights = [float(priorities.get(str(s.pk), top)) or 1e-9 for s in remaining]
-    draw = random.Random(voter.pk * 1_000_003 + voter.votes.count())  # noqa: S311 - routing, not security
+    draw = random.Random(voter.pk * 1_000_003 + voter.votes.count())
     return draw.choices(remaining, weights=weights, k=1)[0]
 
 

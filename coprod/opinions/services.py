@@ -37,8 +37,12 @@ def voter_for_participant(*, conversation: Conversation, participant: Participan
     """The participant's voter in this conversation, created on first use (race-safe)."""
     kinds = participant.knowledge_types
     voter, _created = Voter.objects.get_or_create(
-        conversation=conversation, participant=participant,
-        defaults={"knowledge_type": kinds[0] if kinds else "", "stakeholder_role": participant.stakeholder_role},
+        conversation=conversation,
+        participant=participant,
+        defaults={
+            "knowledge_type": kinds[0] if kinds else "",
+            "stakeholder_role": participant.stakeholder_role,
+        },
     )
     return voter
 
@@ -58,24 +62,38 @@ def normalise(text: str) -> str:
 
 
 @transaction.atomic
-def statement_submit(*, conversation: Conversation, author: Voter | None, text: str, is_seed: bool = False) -> Statement:
+def statement_submit(
+    *, conversation: Conversation, author: Voter | None, text: str, is_seed: bool = False
+) -> Statement:
     """Add a statement; a likely duplicate is kept for moderators instead of being shown twice."""
     text = " ".join(text.split())
     if not text:
         raise ValidationError({"text": _("Write a statement.")})
     if len(text) > conversation.statement_max_length:
         raise ValidationError(
-            {"text": _("Keep it to %(limit)d characters or fewer.") % {"limit": conversation.statement_max_length}}
+            {
+                "text": _("Keep it to %(limit)d characters or fewer.")
+                % {"limit": conversation.statement_max_length}
+            }
         )
     key = normalise(text)
-    twin = conversation.statements.filter(normalised=key).exclude(status=StatementStatus.REJECTED).first()
+    twin = (
+        conversation.statements.filter(normalised=key)
+        .exclude(status=StatementStatus.REJECTED)
+        .first()
+    )
     if twin is not None or (conversation.statements_premoderated and not is_seed):
         status = StatementStatus.PENDING
     else:
         status = StatementStatus.ACCEPTED
     return Statement.objects.create(
-        conversation=conversation, text=text, normalised=key, author=author, is_seed=is_seed,
-        status=status, duplicate_of=twin,
+        conversation=conversation,
+        text=text,
+        normalised=key,
+        author=author,
+        is_seed=is_seed,
+        status=status,
+        duplicate_of=twin,
     )
 
 
@@ -98,16 +116,23 @@ def vote_cast(*, voter: Voter, statement: Statement, value: int, submission_key:
     """
     if value not in VoteValue.values:
         raise ValidationError(_("Choose agree, disagree or pass."))
-    if statement.conversation_id != voter.conversation_id or statement.status != StatementStatus.ACCEPTED:
+    if (
+        statement.conversation_id != voter.conversation_id
+        or statement.status != StatementStatus.ACCEPTED
+    ):
         raise ValidationError(_("This statement is not open for votes."))
     if not statement.conversation.is_open:
         raise ValidationError(_("This conversation is closed."))
     event, created = VoteEvent.objects.get_or_create(
-        voter=voter, submission_key=submission_key, defaults={"statement": statement, "value": value}
+        voter=voter,
+        submission_key=submission_key,
+        defaults={"statement": statement, "value": value},
     )
     if created:
         Vote.objects.bulk_create(
             [Vote(voter=voter, statement=statement, value=value, updated_at=timezone.now())],
-            update_conflicts=True, unique_fields=["voter", "statement"], update_fields=["value", "updated_at"],
+            update_conflicts=True,
+            unique_fields=["voter", "statement"],
+            update_fields=["value", "updated_at"],
         )
     return Vote.objects.get(voter=voter, statement=event.statement)

@@ -4,7 +4,11 @@ from coprod.opinions import views
 
 app_name = "opinions"
 urlpatterns = [
-    path("p/<slug:slug>/phases/<int:phase_id>/conversations/new/", views.conversation_create, name="create"),
+    path(
+        "p/<slug:slug>/phases/<int:phase_id>/conversations/new/",
+        views.conversation_create,
+        name="create",
+    ),
     path("c/<int:pk>/", views.conversation, name="conversation"),
     path("c/<int:pk>/vote/", views.vote, name="vote"),
     path("c/<int:pk>/statements/", views.statement_create, name="statement_create"),

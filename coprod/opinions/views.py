@@ -39,7 +39,9 @@ def _session_key(conversation: Conversation) -> str:
     return f"opinions-voter-{conversation.pk}"
 
 
-def current_voter(request: HttpRequest, conversation: Conversation, *, create: bool = False) -> Voter | None:
+def current_voter(
+    request: HttpRequest, conversation: Conversation, *, create: bool = False
+) -> Voter | None:
     """The voter behind this request: the participant, or an anonymous browser's token."""
     participant = participation_of(request.user, conversation.process)
     if participant is not None:
@@ -53,19 +55,31 @@ def current_voter(request: HttpRequest, conversation: Conversation, *, create: b
     return services.voter_for_anonymous(conversation=conversation, key=key) if key else None
 
 
-def _vote_context(request: HttpRequest, conversation: Conversation, voter: Voter | None) -> dict[str, object]:
+def _vote_context(
+    request: HttpRequest, conversation: Conversation, voter: Voter | None
+) -> dict[str, object]:
     if voter is not None:
         statement, progress = next_statement(voter), voter_progress(voter)
     else:
         statement = (
             conversation.statements.filter(status=StatementStatus.ACCEPTED)
-            .annotate(n=Count("votes")).order_by("n", "id").first()
+            .annotate(n=Count("votes"))
+            .order_by("n", "id")
+            .first()
         )
         progress = None
-    form = VoteForm(initial={"statement": statement.pk if statement else None, "submission_key": uuid.uuid4().hex})
+    form = VoteForm(
+        initial={
+            "statement": statement.pk if statement else None,
+            "submission_key": uuid.uuid4().hex,
+        }
+    )
     return {
-        "conversation": conversation, "process": conversation.process, "statement": statement,
-        "progress": progress, "vote_form": form,
+        "conversation": conversation,
+        "process": conversation.process,
+        "statement": statement,
+        "progress": progress,
+        "vote_form": form,
         "can_vote": request.user.has_perm("opinions.vote", conversation),
         "can_write": request.user.has_perm("opinions.write_statement", conversation),
         "can_moderate": request.user.has_perm("opinions.moderate", conversation),
@@ -91,8 +105,12 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("opinions:conversation", convo.pk)
     statement = get_object_or_404(Statement, pk=form.cleaned_data["statement"], conversation=convo)
     try:
-        services.vote_cast(voter=voter, statement=statement, value=form.cleaned_data["value"],
-                           submission_key=form.cleaned_data["submission_key"])
+        services.vote_cast(
+            voter=voter,
+            statement=statement,
+            value=form.cleaned_data["value"],
+            submission_key=form.cleaned_data["submission_key"],
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     if request.headers.get("HX-Request"):
@@ -109,15 +127,22 @@ def statement_create(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             statement = services.statement_submit(
-                conversation=convo, author=current_voter(request, convo, create=True), text=form.cleaned_data["text"]
+                conversation=convo,
+                author=current_voter(request, convo, create=True),
+                text=form.cleaned_data["text"],
             )
         except ValidationError as error:
             form.add_error("text", error.messages[0])
         else:
             if statement.status == StatementStatus.PENDING:
-                messages.success(request, _("Thank you! Your statement will be shown once a moderator has read it."))
+                messages.success(
+                    request,
+                    _("Thank you! Your statement will be shown once a moderator has read it."),
+                )
             else:
-                messages.success(request, _("Thank you! Your statement is now offered to the others."))
+                messages.success(
+                    request, _("Thank you! Your statement is now offered to the others.")
+                )
             return redirect("opinions:conversation", convo.pk)
     context = _vote_context(request, convo, current_voter(request, convo))
     context["statement_form"] = form
@@ -130,7 +155,9 @@ def moderate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("opinions.moderate", convo):
         raise PermissionDenied
     if request.method == "POST":
-        statement = get_object_or_404(Statement, pk=request.POST.get("statement"), conversation=convo)
+        statement = get_object_or_404(
+            Statement, pk=request.POST.get("statement"), conversation=convo
+        )
         try:
             services.statement_moderate(statement=statement, status=request.POST.get("status", ""))
         except ValidationError as error:
@@ -139,8 +166,12 @@ def moderate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Moderation saved."))
         return redirect("opinions:moderate", convo.pk)
     statements = convo.statements.select_related("duplicate_of").order_by("status", "id")
-    context = {"conversation": convo, "process": convo.process, "statements": statements,
-               "statuses": StatementStatus.choices}
+    context = {
+        "conversation": convo,
+        "process": convo.process,
+        "statements": statements,
+        "statuses": StatementStatus.choices,
+    }
     return render(request, "opinions/moderate.html", context)
 
 
@@ -153,7 +184,9 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         total=Count("votes"),
     )
     context = {
-        "conversation": convo, "process": convo.process, "statements": statements,
+        "conversation": convo,
+        "process": convo.process,
+        "statements": statements,
         "voters": convo.voters.filter(votes__isnull=False).distinct().count(),
         "result": latest_result(convo),
     }

@@ -221,13 +221,19 @@ def phase_rows(process: Process) -> list[PhaseRow]:
     for phase_method in PhaseMethod.objects.filter(phase__process=process).order_by("id"):
         method = method_by_key(phase_method.method_key)
         used.setdefault(phase_method.phase_id, []).append(
-            MethodEntry(str(method.label), method.entry_url(phase_method), method.participation_count(phase_method))
+            MethodEntry(
+                str(method.label),
+                method.entry_url(phase_method),
+                method.participation_count(phase_method),
+            )
         )
     return [
         PhaseRow(
             phase=phase,
             methods=used.get(phase.pk, []),
-            setups=[MethodEntry(str(m.label), m.setup_url(phase), 0) for m in methods_for(phase.co_type)],
+            setups=[
+                MethodEntry(str(m.label), m.setup_url(phase), 0) for m in methods_for(phase.co_type)
+            ],
         )
         for phase in process.phases.all()
     ]

@@ -46,8 +46,8 @@ from coprod.processes.models import (
 from coprod.processes.roles import open_phase, participation_of
 from coprod.processes.selectors import (
     chain_from,
-    phase_rows,
     participation_summary,
+    phase_rows,
     visible_ideas,
     visible_needs,
 )

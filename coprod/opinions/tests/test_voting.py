@@ -21,9 +21,14 @@ from coprod.processes.tests.test_concurrency import _race
 @pytest.fixture
 def conversation(process: Process) -> Conversation:
     convo = services.conversation_create(
-        phase=process.phases.get(), fields={"question_fr": "Comment joindre les aîné·e·s isolé·e·s ?"}
+        phase=process.phases.get(),
+        fields={"question_fr": "Comment joindre les aîné·e·s isolé·e·s ?"},
     )
-    for text in ("Les appels automatisés ne suffisent pas", "Il faut des visites à domicile", "Les voisins peuvent aider"):
+    for text in (
+        "Les appels automatisés ne suffisent pas",
+        "Il faut des visites à domicile",
+        "Les voisins peuvent aider",
+    ):
         services.statement_submit(conversation=convo, author=None, text=text, is_seed=True)
     return convo
 
@@ -34,11 +39,21 @@ def voter(conversation: Conversation, personas) -> Voter:
     return services.voter_for_participant(conversation=conversation, participant=participant)
 
 
-def test_it_attaches_the_conversation_to_its_phase_through_the_registry(process: Process, conversation: Conversation) -> None:
+def test_it_attaches_the_conversation_to_its_phase_through_the_registry(
+    process: Process, conversation: Conversation
+) -> None:
     row = phase_rows(process)[0]
-    assert [m.url for m in row.methods] == [reverse("opinions:conversation", args=[conversation.pk])]
-    design = Phase.objects.create(process=process, seq=2, co_type=CoType.CO_DELIVERY, title_fr="Prestation",
-                                  starts_on=dt.date(2026, 6, 1), ends_on=dt.date(2026, 8, 31))
+    assert [m.url for m in row.methods] == [
+        reverse("opinions:conversation", args=[conversation.pk])
+    ]
+    design = Phase.objects.create(
+        process=process,
+        seq=2,
+        co_type=CoType.CO_DELIVERY,
+        title_fr="Prestation",
+        starts_on=dt.date(2026, 6, 1),
+        ends_on=dt.date(2026, 8, 31),
+    )
     with pytest.raises(ValidationError):
         services.conversation_create(phase=design, fields={"question_fr": "Pas ici"})
 
@@ -57,79 +72,117 @@ def test_it_keeps_the_latest_vote_and_its_history(voter: Voter, conversation: Co
     services.vote_cast(voter=voter, statement=statement, value=1, submission_key="a")
     services.vote_cast(voter=voter, statement=statement, value=-1, submission_key="b")
     assert Vote.objects.get(voter=voter, statement=statement).value == -1
-    assert list(VoteEvent.objects.filter(voter=voter).order_by("id").values_list("value", flat=True)) == [1, -1]
+    assert list(
+        VoteEvent.objects.filter(voter=voter).order_by("id").values_list("value", flat=True)
+    ) == [1, -1]
 
 
-def test_it_refuses_votes_on_statements_not_accepted(voter: Voter, conversation: Conversation) -> None:
+def test_it_refuses_votes_on_statements_not_accepted(
+    voter: Voter, conversation: Conversation
+) -> None:
     statement = conversation.statements.first()
     services.statement_moderate(statement=statement, status=StatementStatus.REJECTED)
     with pytest.raises(ValidationError):
         services.vote_cast(voter=voter, statement=statement, value=1, submission_key="x")
     with pytest.raises(ValidationError):
-        services.vote_cast(voter=voter, statement=conversation.statements.last(), value=7, submission_key="y")
+        services.vote_cast(
+            voter=voter, statement=conversation.statements.last(), value=7, submission_key="y"
+        )
 
 
-def test_it_flags_a_duplicate_statement_for_the_moderators(conversation: Conversation, voter: Voter) -> None:
-    twin = services.statement_submit(conversation=conversation, author=voter, text="  Les VOISINS peuvent aider ! ")
+def test_it_flags_a_duplicate_statement_for_the_moderators(
+    conversation: Conversation, voter: Voter
+) -> None:
+    twin = services.statement_submit(
+        conversation=conversation, author=voter, text="  Les VOISINS peuvent aider ! "
+    )
     assert twin.status == StatementStatus.PENDING
     assert twin.duplicate_of == conversation.statements.get(text="Les voisins peuvent aider")
 
 
-def test_it_refuses_a_statement_longer_than_the_limit(conversation: Conversation, voter: Voter) -> None:
+def test_it_refuses_a_statement_longer_than_the_limit(
+    conversation: Conversation, voter: Voter
+) -> None:
     with pytest.raises(ValidationError):
         services.statement_submit(conversation=conversation, author=voter, text="x" * 141)
 
 
-def test_it_shows_each_statement_once_then_says_all_are_voted(voter: Voter, conversation: Conversation) -> None:
+def test_it_shows_each_statement_once_then_says_all_are_voted(
+    voter: Voter, conversation: Conversation
+) -> None:
     seen = []
     while (statement := next_statement(voter)) is not None:
         seen.append(statement.pk)
-        services.vote_cast(voter=voter, statement=statement, value=0, submission_key=f"k{statement.pk}")
+        services.vote_cast(
+            voter=voter, statement=statement, value=0, submission_key=f"k{statement.pk}"
+        )
     assert sorted(seen) == sorted(conversation.statements.values_list("pk", flat=True))
 
 
-def test_it_votes_without_javascript_and_comes_back_to_the_next_statement(client_as, conversation: Conversation) -> None:
+def test_it_votes_without_javascript_and_comes_back_to_the_next_statement(
+    client_as, conversation: Conversation
+) -> None:
     client = client_as("participant")
     page = client.get(reverse("opinions:conversation", args=[conversation.pk]))
     statement = page.context["statement"]
     key = page.context["vote_form"].initial["submission_key"]
     url = reverse("opinions:vote", args=[conversation.pk])
     response = client.post(url, {"statement": statement.pk, "submission_key": key, "value": "1"})
-    client.post(url, {"statement": statement.pk, "submission_key": key, "value": "1"})  # the browser retried
+    client.post(
+        url, {"statement": statement.pk, "submission_key": key, "value": "1"}
+    )  # the browser retried
     assert response.status_code == 302
     assert Vote.objects.get().value == 1
-    assert client.get(reverse("opinions:conversation", args=[conversation.pk])).context["statement"] != statement
+    assert (
+        client.get(reverse("opinions:conversation", args=[conversation.pk])).context["statement"]
+        != statement
+    )
 
 
 def test_it_answers_htmx_with_the_next_card_only(client_as, conversation: Conversation) -> None:
     statement = conversation.statements.first()
     response = client_as("participant").post(
         reverse("opinions:vote", args=[conversation.pk]),
-        {"statement": statement.pk, "submission_key": "h1", "value": "-1"}, HTTP_HX_REQUEST="true",
+        {"statement": statement.pk, "submission_key": "h1", "value": "-1"},
+        HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
     assert response.content.decode().lstrip().startswith('<section id="vote-card"')
 
 
-@pytest.mark.parametrize(("role", "status"), [("visitor", 403), ("signed_in", 403), ("observer", 403), ("participant", 302)])
-def test_it_lets_only_participants_vote_unless_anonymous_votes_are_open(client_as, conversation, role: str, status: int) -> None:
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("visitor", 403), ("signed_in", 403), ("observer", 403), ("participant", 302)],
+)
+def test_it_lets_only_participants_vote_unless_anonymous_votes_are_open(
+    client_as, conversation, role: str, status: int
+) -> None:
     statement = conversation.statements.first()
-    response = client_as(role).post(reverse("opinions:vote", args=[conversation.pk]),
-                                    {"statement": statement.pk, "submission_key": "k", "value": "1"})
+    response = client_as(role).post(
+        reverse("opinions:vote", args=[conversation.pk]),
+        {"statement": statement.pk, "submission_key": "k", "value": "1"},
+    )
     assert response.status_code == status
 
 
-def test_it_lets_anyone_vote_when_the_conversation_allows_it(client, conversation: Conversation) -> None:
+def test_it_lets_anyone_vote_when_the_conversation_allows_it(
+    client, conversation: Conversation
+) -> None:
     conversation.allow_anonymous = True
     conversation.save()
     statement = conversation.statements.first()
-    client.post(reverse("opinions:vote", args=[conversation.pk]), {"statement": statement.pk, "submission_key": "a1", "value": "1"})
+    client.post(
+        reverse("opinions:vote", args=[conversation.pk]),
+        {"statement": statement.pk, "submission_key": "a1", "value": "1"},
+    )
     voter = Voter.objects.get()
     assert voter.participant is None and voter.anonymous_key
     assert Vote.objects.get().voter == voter
 
 
-def test_it_keeps_moderation_to_moderators_and_facilitators(client_as, conversation: Conversation) -> None:
+def test_it_keeps_moderation_to_moderators_and_facilitators(
+    client_as, conversation: Conversation
+) -> None:
     url = reverse("opinions:moderate", args=[conversation.pk])
     statement = conversation.statements.first()
     assert client_as("participant").get(url).status_code == 403
@@ -139,30 +192,46 @@ def test_it_keeps_moderation_to_moderators_and_facilitators(client_as, conversat
 
 
 def test_it_keeps_a_refused_statement_in_the_form(client_as, conversation: Conversation) -> None:
-    response = client_as("participant").post(reverse("opinions:statement_create", args=[conversation.pk]), {"text": "y" * 150})
+    response = client_as("participant").post(
+        reverse("opinions:statement_create", args=[conversation.pk]), {"text": "y" * 150}
+    )
     assert response.status_code == 422
     assert "y" * 150 in response.content.decode()
 
 
-def test_it_shows_totals_and_never_an_individual_vote(client_as, voter: Voter, conversation: Conversation) -> None:
-    services.vote_cast(voter=voter, statement=conversation.statements.first(), value=1, submission_key="r")
-    page = client_as("visitor").get(reverse("opinions:results", args=[conversation.pk])).content.decode()
+def test_it_shows_totals_and_never_an_individual_vote(
+    client_as, voter: Voter, conversation: Conversation
+) -> None:
+    services.vote_cast(
+        voter=voter, statement=conversation.statements.first(), value=1, submission_key="r"
+    )
+    page = (
+        client_as("visitor")
+        .get(reverse("opinions:results", args=[conversation.pk]))
+        .content.decode()
+    )
     assert "participant@example.org" not in page
     assert "Les appels automatisés ne suffisent pas" in page
 
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_it_counts_each_vote_once_under_concurrent_requests(conversation: Conversation, personas, process: Process) -> None:
+def test_it_counts_each_vote_once_under_concurrent_requests(
+    conversation: Conversation, personas, process: Process
+) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("the race needs concurrent writers: run on PostgreSQL (CI does)")
     statement = conversation.statements.first()
     voters = [
-        services.voter_for_participant(conversation=conversation, participant=Participant.objects.get(user=personas[role]))
+        services.voter_for_participant(
+            conversation=conversation, participant=Participant.objects.get(user=personas[role])
+        )
         for role in ("participant", "moderator", "note_taker")
     ]
     keys = {v.pk: uuid.uuid4().hex for v in voters}
-    calls = [v for v in voters for _ in range(4)]  # every voter's submission arrives four times at once
+    calls = [
+        v for v in voters for _ in range(4)
+    ]  # every voter's submission arrives four times at once
     position = iter(range(len(calls)))
 
     def cast() -> None:
