@@ -231,9 +231,9 @@ class _TabuSearch:
         (emptying a group is costly one element at a time), so one kick in five moves a random
         number of elements from one group to another and forbid their return for a while.
         """
-        if self.flexible and self.gen.random() < 0.2:
-            donors = np.flatnonzero(self.sizes > self.lower)
-            takers = np.flatnonzero(self.sizes < self.upper)
+        donors = np.flatnonzero(self.sizes > self.lower)
+        takers = np.flatnonzero(self.sizes < self.upper)
+        if donors.size and takers.size and self.gen.random() < 0.2:
             a, b = int(self.gen.choice(donors)), int(self.gen.choice(takers))
             room = min(self.sizes[a] - self.lower[a], self.upper[b] - self.sizes[b])
             if a != b and room > 0:

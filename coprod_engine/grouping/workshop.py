@@ -316,6 +316,7 @@ def _impossible(
                     "language", f"no table language is spoken by all of {names}", len(members)
                 )
             )
+    found += _language_capacity(problem, units)
     counts = problem.features[present].sum(axis=0)
     for k, name in enumerate(problem.feature_names):
         need = problem.feature_lo[k] * tables
@@ -334,6 +335,36 @@ def _impossible(
                     "cap",
                     f"{name}: {int(counts[k])} people for {int(room)} places ({int(problem.feature_hi[k])} at each of {tables} tables)",
                     int(counts[k] - room),
+                )
+            )
+    return found
+
+
+def _language_capacity(problem: _Problem, units: list[list[int]]) -> list[Violation]:
+    """Seats by language: who can fill the tables of a language, and who must fit in them."""
+    found = []
+    may = np.array([problem.allowed[m].all(axis=0) for m in units]).reshape(len(units), -1)
+    size = np.array([len(m) for m in units])
+    for lang in sorted({x for x in problem.languages if x is not None}):
+        these = np.array([x == lang for x in problem.languages])
+        able = int(size[may[:, these].any(axis=1)].sum())
+        need = int(problem.lo[these].sum())
+        if able < need:
+            found.append(
+                Violation(
+                    "language",
+                    f"{able} people speak {lang} for the {need} seats of its tables",
+                    need - able,
+                )
+            )
+        bound = int(size[~may[:, ~these].any(axis=1)].sum())
+        room = int(problem.hi[these].sum())
+        if bound > room:
+            found.append(
+                Violation(
+                    "language",
+                    f"{bound} people can only sit at {lang} tables, which seat {room}",
+                    bound - room,
                 )
             )
     return found

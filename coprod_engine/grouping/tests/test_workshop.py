@@ -264,3 +264,17 @@ def test_it_reads_the_rules_json() -> None:
         rules_from_dict({"coverage": [{"attribute": "knowledge"}]})
     with pytest.raises(InputFormatError):
         rules_from_dict({"mode": "random"})
+
+
+def test_it_reports_too_few_speakers_for_a_language_table() -> None:
+    people = {f"f{i}": {"role": "ab"[i % 2], "languages": "fr"} for i in range(9)}
+    people |= {"e0": {"role": "a", "languages": "en"}, "b0": {"role": "b", "languages": "fr;en"}}
+    with pytest.raises(Infeasible) as caught:
+        form_groups(
+            people, tables=3, size_min=3, size_max=4, table_languages=["en", "fr", "fr"], seed=0
+        )
+    report = caught.value.report
+    assert isinstance(report, RuleReport)
+    # Two people speak English for 3 seats, and 9 French-only speakers for 8 French seats.
+    assert [(v.rule, v.amount) for v in report.impossible] == [("language", 1), ("language", 1)]
+    assert "2 people speak en" in report.impossible[0].detail
