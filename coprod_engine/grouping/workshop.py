@@ -406,6 +406,7 @@ class _RoundSearch:
         self.klo, self.khi = problem.feature_lo, problem.feature_hi
         self.hard, self.gen, self.n = hard, gen, n_units
         self.rows = np.arange(n_units)
+        self.unit_people = bool(np.all(self.size == 1))
 
     def size_penalty(self, sizes: Any, t: Any) -> Any:
         over = np.maximum(self.lo[t] - sizes, 0) + np.maximum(sizes - self.hi[t], 0)
@@ -453,24 +454,24 @@ class _RoundSearch:
         self.C[t] += self.F[u]
         self.labels[u] = t
 
-    def _table_change(self, u_size: Any, u_feat: Any, v_size: Any, v_feat: Any, table: Any) -> Any:
+    def _table_change(
+        self, u_size: Any, u_feat: Any, v_size: Any, v_feat: Any, table: Any, sizes: bool = True
+    ) -> Any:
         """Change of penalty at ``table`` when unit u leaves it and unit v (if any) joins."""
-        size = self.sizes[table]
-        change = self.size_penalty(size - u_size + v_size, table) - self.size_penalty(size, table)
+        change: Any = 0.0
+        if sizes:
+            size = self.sizes[table]
+            change = self.size_penalty(size - u_size + v_size, table)
+            change = change - self.size_penalty(size, table)
         if self.F.shape[1]:
             counts = self.C[table]
-            after = counts - u_feat + v_feat
-            change = change + self.count_penalty(after) - self.count_penalty(counts)
+            change = change + self.count_penalty(counts - u_feat + v_feat)
+            change = change - self.count_penalty(counts)
         return change
 
-    def best_step(self) -> tuple[float, int, int, int]:
-        """Best move (unit to table) or swap (two units) over all units at once.
-
-        Returns ``(gain, u, t, v)``: a move of ``u`` to ``t`` when ``v < 0``, else a swap.
-        """
-        lab, rows = self.labels, self.rows
-        own = self.S[rows, lab]
-        # Moves: the unit's table loses it, table t gains it.
+    def _best_move(self, own: Any) -> Any:
+        """Gain of moving each unit to each table (``-inf`` where not allowed)."""
+        lab = self.labels
         move = self.S - own[:, None]
         move -= self._table_change(self.size, self.F, 0.0, 0.0, lab)[:, None]
         gain_in = self.size_penalty(self.sizes[None, :] + self.size[:, None], slice(None))
@@ -480,15 +481,29 @@ class _RoundSearch:
             gain_in = gain_in + self.count_penalty(joined) - self.count_penalty(self.C)[None, :]
         move -= gain_in
         move[~self.allowed | self.fixed[:, None]] = -np.inf
-        move[rows, lab] = -np.inf
+        move[self.rows, lab] = -np.inf
+        return move
+
+    def best_step(self) -> tuple[float, int, int, int]:
+        """Best move (unit to table) or swap (two units) over all units at once.
+
+        Returns ``(gain, u, t, v)``: a move of ``u`` to ``t`` when ``v < 0``, else a swap.
+        """
+        lab = self.labels
+        own = self.S[self.rows, lab]
+        # With fixed table sizes met and units of one person, a move always breaks a size
+        # bound, so only swaps can improve (the common world café case: skip the moves).
+        moves_useless = self.unit_people and bool(np.all(self.sizes == self.lo))
+        moves_useless = moves_useless and bool(np.all(self.lo == self.hi))
+        move = np.full((self.n, self.tables), -np.inf) if moves_useless else self._best_move(own)
         # Swaps: u takes v's table and v takes u's; half[u, v] is the change at u's table.
         half = self.S[:, lab] - own[:, None]
         swap = half + half.T - 2.0 * self.W
-        sizes_vary = self.size.min() != self.size.max()
+        sizes_vary = not self.unit_people
         if sizes_vary or self.F.shape[1]:
             at_u = self._table_change(
                 self.size[:, None], self.F[:, None, :], self.size[None, :], self.F[None, :, :],
-                lab[:, None],
+                lab[:, None], sizes=sizes_vary,
             )  # fmt: skip
             swap -= at_u + at_u.T
         may = self.allowed[:, lab]
