@@ -37,7 +37,7 @@ StopReason = Literal["iterations", "seconds", "target"]
 
 # Tenure, round length and kick size as fractions of n, and the walk's acceptance
 # threshold; tuned on the MDGPLIB instances of shared/data (see docs/engine-grouping.md).
-_TUNING = {"tenure": 0.1, "depth": 4.0, "strength": 0.05, "acceptance": 0.002}
+_TUNING = {"tenure": 0.1, "depth": 4.0, "strength": 0.05, "acceptance": 0.002, "restart": 4}
 
 
 @dataclass(frozen=True)
@@ -327,13 +327,14 @@ def max_diverse_grouping(
     depth = max(50, int(n * _TUNING["depth"]))
     strength = max(2, int(n * _TUNING["strength"]))
     acceptance = _TUNING["acceptance"]
+    restart = int(_TUNING["restart"])
     # Iterated search: each round is a tabu walk that ends after ``depth`` steps without
     # improving the round's best; the next round kicks from an anchor, which follows the
     # round's best when it is almost as good as the anchor (a bounded random walk over
     # local optima, so a seed that starts in a poor region is not stuck there).
     anchor_labels, anchor = best_labels.copy(), best
     round_labels, round_best = best_labels.copy(), best
-    it, since = 0, 0
+    it, since, stale = 0, 0, 0
     stopped_by: StopReason = "iterations"
     while True:
         if target is not None and best >= target - 1e-9:
@@ -352,11 +353,18 @@ def max_diverse_grouping(
             if round_best > best + 1e-9:
                 best, best_labels = round_best, round_labels
         if since >= depth:
+            stale = 0 if round_best >= best - 1e-9 else stale + 1
             if round_best >= anchor - acceptance * abs(anchor):
                 anchor, anchor_labels = round_best, round_labels
-            search.reset(anchor_labels)
             search.tabu[:] = 0
-            search.perturb(strength, it, tenure)
+            if stale >= restart:
+                # The walk has stalled in one basin (some seeds on RanInt ds instances):
+                # start again from a fresh random grouping, keeping the best found.
+                search.reset(_initial_labels(lo, hi, n, gen))
+                anchor, anchor_labels, stale = search.value, search.labels.copy(), 0
+            else:
+                search.reset(anchor_labels)
+                search.perturb(strength, it, tenure)
             round_best, round_labels, since = search.value, search.labels.copy(), 0
     return DiverseGrouping(
         labels=best_labels,
