@@ -739,7 +739,9 @@ def _digest(people: People, **inputs: Any) -> str:
             return [plain(v) for v in value]
         return value
 
-    return input_hash(json.dumps(plain({"people": people, **inputs}), sort_keys=True, default=str))
+    # People stay a list: their order sets the row order, hence the plan for a given seed.
+    rows = [[p, dict(a)] for p, a in people.items()]
+    return input_hash(json.dumps(plain({"people": rows, **inputs}), sort_keys=True, default=str))
 
 
 def form_groups(

@@ -278,3 +278,46 @@ def test_it_reports_too_few_speakers_for_a_language_table() -> None:
     # Two people speak English for 3 seats, and 9 French-only speakers for 8 French seats.
     assert [(v.rule, v.amount) for v in report.impossible] == [("language", 1), ("language", 1)]
     assert "2 people speak en" in report.impossible[0].detail
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000))
+def test_it_never_returns_a_plan_that_breaks_a_rule_silently(seed: int) -> None:
+    gen = np.random.default_rng(seed)
+    n, tables = int(gen.integers(8, 25)), int(gen.integers(2, 5))
+    ids = [f"q{i}" for i in range(n)]
+    people = {p: {"role": str(gen.integers(3)), "kind": "xyz"[gen.integers(3)]} for p in ids}
+    picks = gen.permutation(n)
+    pins = {ids[picks[t]]: t for t in range(min(tables, 2))}
+    must = [(ids[picks[3]], ids[picks[4]])]
+    cannot = [(ids[picks[5]], ids[picks[6]]), (ids[picks[0]], ids[picks[7]])]
+    rules = Rules(
+        pins=pins, must_link=must, cannot_link=cannot,
+        coverage=(Coverage("kind", "x", 1),), caps=(Cap("role", "0", 2),),
+    )  # fmt: skip
+    try:
+        plan = form_groups(people, tables=tables, rounds=2, rules=rules, seed=seed, effort=3)
+    except Infeasible as error:
+        report = error.report
+        assert isinstance(report, RuleReport) and (report.impossible or report.violations)
+        assert report.best_effort is not None
+        return
+    assert plan.report.feasible
+    for r in range(2):
+        where = plan.table_of(r)
+        assert sorted(where) == sorted(ids)
+        assert all(where[p] == t for p, t in pins.items())
+        assert all(where[a] == where[b] for a, b in must)
+        assert all(where[a] != where[b] for a, b in cannot)
+        for table in plan.rounds[r]:
+            kinds = [people[p]["kind"] for p in table.members]
+            roles = [people[p]["role"] for p in table.members]
+            assert kinds.count("x") >= 1 and roles.count("0") <= 2
+
+
+def test_it_hashes_the_order_of_people() -> None:
+    people = {f"p{i}": {"role": "ab"[i % 2]} for i in range(6)}
+    reordered = dict(reversed(list(people.items())))
+    first = form_groups(people, tables=2, seed=1, effort=1)
+    assert first.input_hash == form_groups(people, tables=2, seed=1, effort=1).input_hash
+    assert first.input_hash != form_groups(reordered, tables=2, seed=1, effort=1).input_hash
