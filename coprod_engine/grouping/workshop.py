@@ -68,7 +68,8 @@ class Grouping:
     """A seating plan: per round, the tables and their members, with its metrics.
 
     ``repeated_pairs`` lists ``(a, b, times)`` for pairs seated together more than once;
-    ``people_met`` counts the distinct people each person sat with over all rounds.
+    ``people_met`` counts the distinct people each person sat with over all rounds, and
+    ``round_repeats[r]`` the pairs of round ``r`` that had already met in earlier rounds.
     """
 
     rounds: tuple[tuple[TableSeating, ...], ...]
@@ -79,6 +80,7 @@ class Grouping:
     input_hash: str
     engine_version: str = __version__
     stopped_by: str = "effort"
+    round_repeats: tuple[int, ...] = ()
 
     @property
     def repeats(self) -> int:
@@ -109,6 +111,7 @@ class Grouping:
                 ]
                 for tables in self.rounds
             ],
+            "round_repeats": list(self.round_repeats),
             "repeated_pairs": [list(p) for p in self.repeated_pairs],
             "repeats": self.repeats,
             "people_met": dict(self.people_met),
@@ -176,6 +179,8 @@ def _problem(
     lo = np.broadcast_to(np.asarray(n // tables if size_min is None else size_min), (tables,))
     hi = np.broadcast_to(np.asarray(-(-n // tables) if size_max is None else size_max), (tables,))
     lo, hi = lo.astype(np.int64).copy(), hi.astype(np.int64).copy()
+    if np.any(lo > hi) or np.any(lo < 0):
+        raise InputFormatError("table size bounds must satisfy 0 <= size_min <= size_max")
     languages: list[str | None] = (
         list(table_languages) if table_languages is not None else [None] * tables
     )
@@ -705,9 +710,12 @@ def _grouping(
 ) -> Grouping:
     n = len(problem.ids)
     met = np.zeros((n, n), dtype=np.int64)
+    round_repeats = []
     for labels in all_labels:
-        met += (labels[:, None] == labels[None, :]) & (labels[:, None] >= 0)
-    np.fill_diagonal(met, 0)
+        together = (labels[:, None] == labels[None, :]) & (labels[:, None] >= 0)
+        np.fill_diagonal(together, False)
+        round_repeats.append(int(np.triu(together & (met > 0), 1).sum()))
+        met += together
     i, j = np.nonzero(np.triu(met > 1, 1))
     repeated = tuple(
         (problem.ids[a], problem.ids[b], int(met[a, b])) for a, b in zip(i, j, strict=True)
@@ -721,6 +729,7 @@ def _grouping(
         seed=seed,
         input_hash=digest,
         stopped_by="seconds" if cut else "effort",
+        round_repeats=tuple(round_repeats),
     )
     if strict and not grouping.report.feasible:
         report = RuleReport(tuple(impossible), tuple(violations), best_effort=grouping)

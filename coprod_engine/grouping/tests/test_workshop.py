@@ -91,6 +91,7 @@ def test_it_seats_everyone_once_per_round_within_the_size_bounds(
         sizes = [len(t.members) for t in tables_of_round]
         assert max(sizes) - min(sizes) <= 1
     assert plan.repeats == sum(times - 1 for times in pairs_met(plan).values())
+    assert plan.repeats == sum(plan.round_repeats) and plan.round_repeats[0] == 0
 
 
 def test_it_plans_a_world_cafe_with_no_repeated_pair_and_every_rule_met() -> None:
@@ -181,6 +182,8 @@ def test_it_refuses_contradictory_links_and_unknown_people() -> None:
         form_groups(people, tables=2, seed=0, rules=Rules(pins={"p0": 5}))
     with pytest.raises(Infeasible):
         form_groups(people, tables=2, size_min=4, size_max=4, seed=0)
+    with pytest.raises(InputFormatError):
+        form_groups(people, tables=2, size_min=4, size_max=3, seed=0)
 
 
 def test_it_forms_homogeneous_peer_groups_in_peer_mode() -> None:
@@ -321,3 +324,12 @@ def test_it_hashes_the_order_of_people() -> None:
     first = form_groups(people, tables=2, seed=1, effort=1)
     assert first.input_hash == form_groups(people, tables=2, seed=1, effort=1).input_hash
     assert first.input_hash != form_groups(reordered, tables=2, seed=1, effort=1).input_hash
+
+
+def test_it_counts_the_repeats_of_a_forced_second_round_by_hand() -> None:
+    # 4 people at 1 table meet all 6 pairs in round 0 and again in round 1.
+    people = {p: {"role": p} for p in "abcd"}
+    plan = form_groups(people, tables=1, rounds=2, seed=0)
+    assert plan.round_repeats == (0, 6) and plan.repeats == 6
+    assert set(plan.repeated_pairs) == {(a, b, 2) for a, b in combinations("abcd", 2)}
+    assert plan.people_met == dict.fromkeys("abcd", 3)
