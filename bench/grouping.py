@@ -10,7 +10,7 @@ Prints one table per part:
    cannot-link rules: repeated pairs, people met, mean Blau, wall time, against a random
    plan with the hosts fixed.
 
-Run: ``uv run python bench/grouping.py [--data ../shared/data] [--seconds 10] [--seed 1]``.
+Run: ``uv run python bench/grouping.py [--data ../shared/data] [--seconds 10] [--seeds 1,2,3]``.
 The machine is shared: the load average is printed with the figures.
 """
 
@@ -59,31 +59,41 @@ def greedy_baseline(instance: MdgpInstance) -> float:
     return grouping_objective(d, labels)
 
 
-def bench_mdgp(data: Path, seconds: float, seed: int) -> None:
+def bench_mdgp(data: Path, seconds: float, seeds: list[int]) -> None:
     with (data / "mdgp" / "best_known.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    head = f"{'instance':<20}{'n':>4}{'G':>4} {'best-known':>11} {'status':<9}{'ours':>11}{'gap %':>8}{'time s':>8}{'iters':>8}{'random':>11}{'greedy':>11}  agree"
+    head = (
+        f"{'instance':<20}{'n':>4}{'G':>4} {'best-known':>11} {'status':<9}{'ours best':>11}"
+        f"{'worst gap%':>11}{'mean gap%':>10}{'time s':>8}{'iters':>8}{'random':>11}{'greedy':>11}  agree"
+    )
+    print(f"MDGP, {seconds:g} s per run, seeds {seeds}")
     print(head)
     print("-" * len(head))
     for row in rows:
         instance = read_mdgplib(data / "mdgp" / f"{row['instance']}.txt")
         reference = float(row["value"])
         proven = row["status"].startswith("optimal")
-        start = time.perf_counter()
-        result = max_diverse_grouping(
-            instance.distances, lower=instance.lower, upper=instance.upper, seed=seed,
-            seconds=seconds, target=reference - 0.006 if proven else None,
-        )  # fmt: skip
-        wall = time.perf_counter() - start
-        gap = 100 * (result.objective - reference) / reference
-        agree = (abs(gap) < 1e-3 or gap > 0) if proven else gap >= -0.5
+        values, walls, iters = [], [], []
+        for seed in seeds:
+            start = time.perf_counter()
+            result = max_diverse_grouping(
+                instance.distances, lower=instance.lower, upper=instance.upper, seed=seed,
+                seconds=seconds, target=reference - 0.006 if proven else None,
+            )  # fmt: skip
+            walls.append(time.perf_counter() - start)
+            values.append(result.objective)
+            iters.append(result.iterations)
+        gaps = [100 * (v - reference) / reference for v in values]
+        # best_known.csv rounds to 2 decimals: an optimum is reached within 0.006.
+        agree = min(values) >= reference - 0.006 if proven else min(gaps) >= -0.5
         status = "optimal" if proven else ("lit." if "literature" in row["status"] else "ours300s")
         print(
             f"{row['instance']:<20}{instance.n:>4}{instance.groups:>4} {reference:>11.2f} {status:<9}"
-            f"{result.objective:>11.2f}{gap:>+8.3f}{wall:>8.2f}{result.iterations:>8}"
-            f"{random_baseline(instance, seed):>11.1f}{greedy_baseline(instance):>11.1f}  {'yes' if agree else 'NO'}"
+            f"{max(values):>11.2f}{min(gaps):>+11.3f}{np.mean(gaps):>+10.3f}{max(walls):>8.2f}"
+            f"{int(np.mean(iters)):>8}{random_baseline(instance, seeds[0]):>11.1f}"
+            f"{greedy_baseline(instance):>11.1f}  {'yes' if agree else 'NO'}"
         )
-    print("agree: optimum reached (n <= 12), else within 0.5 % of the best-known value")
+    print("agree: every seed reaches the optimum (n <= 12), else within 0.5 % of the best-known")
 
 
 def world_cafe(seed: int) -> tuple[dict[str, dict[str, str]], Rules]:
@@ -168,14 +178,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seeds", default="1", help="comma-separated seeds, e.g. 1,2,3")
     parser.add_argument("--skip-mdgp", action="store_true")
     args = parser.parse_args()
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    bench_world_cafe(args.seed)
+    seeds = [int(x) for x in args.seeds.split(",")]
+    for seed in seeds:
+        bench_world_cafe(seed)
     print()
     if not args.skip_mdgp:
-        bench_mdgp(args.data, args.seconds, args.seed)
+        bench_mdgp(args.data, args.seconds, seeds)
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
