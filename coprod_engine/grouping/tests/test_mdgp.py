@@ -208,3 +208,12 @@ def test_it_comes_within_one_percent_of_the_best_known_on_n120(shared_data: Path
     sizes = np.bincount(result.labels, minlength=instance.groups)
     assert np.all(sizes == instance.lower)
     assert result.objective >= 0.99 * reference
+
+
+def test_it_lists_an_empty_group_when_its_lower_bound_is_zero() -> None:
+    # Three far-apart points: all in one group gives 2+2+4 = 8, more than any split.
+    x = np.array([0.0, 2.0, 4.0])
+    d = np.abs(x[:, None] - x[None, :])
+    result = max_diverse_grouping(d, lower=[0, 0], upper=[3, 3], seed=0, iterations=50)
+    assert result.objective == 8.0
+    assert sorted(map(len, result.groups())) == [0, 3]
