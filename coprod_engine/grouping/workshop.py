@@ -136,6 +136,8 @@ class _Problem:
     feature_hi: NDArray[np.float64]
     feature_names: list[str]
     base: NDArray[np.float64] = field(repr=False)
+    peer_mix: NDArray[np.float64] | None = field(repr=False)
+    peer_weight: float
     index: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -195,9 +197,11 @@ def _problem(
         others = {a: w for a, w in weights.items() if a != rules.peer_attribute}
         peer = _codes([person.get(rules.peer_attribute, "") for person in attrs])
         base = sum((w * _mismatch(codes[a]) for a, w in others.items()), np.zeros((n, n)))
-        base -= (1.0 + sum(others.values())) * _mismatch(peer)
+        peer_mix: NDArray[np.float64] | None = _mismatch(peer)
+        peer_weight = 1.0 + sum(others.values())
     else:
         base = sum((w * _mismatch(codes[a]) for a, w in weights.items()), np.zeros((n, n)))
+        peer_mix, peer_weight = None, 0.0
     allowed = np.ones((n, tables), dtype=bool)
     for i, person in enumerate(attrs):
         spoken = _spoken(person.get(rules.language_attribute, ""))
@@ -222,6 +226,8 @@ def _problem(
         feature_hi=np.array([x[3] for x in limits], dtype=np.float64),
         feature_names=[f"{a}={v}" for a, v, _, _ in limits],
         base=np.asarray(base, dtype=np.float64),
+        peer_mix=peer_mix,
+        peer_weight=peer_weight,
         index={p: i for i, p in enumerate(ids)},
     )
 
@@ -681,6 +687,11 @@ def _plan(
         if r == len(history):
             impossible = _impossible(problem, units, round_pins, present)
         weights = problem.base - repeat * met
+        if problem.peer_mix is not None:
+            # Peer groups first: mixing two knowledge types costs more than the repeats
+            # and the diversity a whole table could gain from it.
+            mix_cost = (problem.peer_weight + repeat) * float(problem.hi.max())
+            weights -= mix_cost * problem.peer_mix
         hard = 1.0 + float(np.abs(np.triu(weights, 1)).sum())
         for a, b in cannot:
             weights[a, b] = weights[b, a] = -hard

@@ -189,10 +189,15 @@ def test_it_refuses_contradictory_links_and_unknown_people() -> None:
 def test_it_forms_homogeneous_peer_groups_in_peer_mode() -> None:
     kinds = ["experiential"] * 6 + ["practical"] * 6 + ["scientific"] * 3
     people = {f"p{i}": {"knowledge": k, "age": "ab"[i % 2]} for i, k in enumerate(kinds)}
-    plan = form_groups(people, tables=3, size_min=3, size_max=6, rules=Rules(mode="peer"), seed=4)
-    for table in plan.rounds[0]:
-        assert len({people[p]["knowledge"] for p in table.members}) == 1
-        assert table.blau["knowledge"] == 0.0
+    plan = form_groups(
+        people, tables=3, size_min=3, size_max=6, rounds=2, rules=Rules(mode="peer"), seed=4
+    )
+    # Peer groups stay homogeneous in a second round, even though every pair then repeats.
+    for tables in plan.rounds:
+        for table in tables:
+            assert len({people[p]["knowledge"] for p in table.members}) == 1
+            assert table.blau["knowledge"] == 0.0
+    assert plan.round_repeats[1] > 0
 
 
 def test_it_gives_the_same_plan_for_the_same_seed_in_another_process() -> None:
