@@ -1,0 +1,16 @@
+"""Wiki surveys (All Our Ideas-style): scores, Bradley-Terry fit, next-pair choice.
+
+Plain arrays in (votes as ``winners``/``losers`` item indices, skips as pairs), dataclasses
+out. See ``docs/engine-pairwise.md``.
+"""
+
+from coprod_engine.pairwise.aoi_score import AOIScores, aoi_scores, laplace_score
+from coprod_engine.pairwise.bradley_terry import BTFit, bradley_terry
+
+__all__ = [
+    "AOIScores",
+    "BTFit",
+    "aoi_scores",
+    "bradley_terry",
+    "laplace_score",
+]
