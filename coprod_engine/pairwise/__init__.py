@@ -6,11 +6,15 @@ out. See ``docs/engine-pairwise.md``.
 
 from coprod_engine.pairwise.aoi_score import AOIScores, aoi_scores, laplace_score
 from coprod_engine.pairwise.bradley_terry import BTFit, bradley_terry
+from coprod_engine.pairwise.selection import Pair, next_pair, pair_counts
 
 __all__ = [
     "AOIScores",
     "BTFit",
+    "Pair",
     "aoi_scores",
     "bradley_terry",
     "laplace_score",
+    "next_pair",
+    "pair_counts",
 ]
