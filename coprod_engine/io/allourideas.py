@@ -206,6 +206,32 @@ def survey_arrays(
     )
 
 
+def seen_pairs(
+    idea_ids: IntArray,
+    session: str,
+    votes: AOIVotes,
+    nonvotes: AOINonVotes | None = None,
+) -> IntArray:
+    """Every pair shown to ``session`` and answered (valid or not, voted or skipped).
+
+    Returns an ``(m, 2)`` array of item indices into ``idea_ids``; pairs naming an idea
+    absent from ``idea_ids`` are dropped.
+    """
+    lefts = [votes.left_id[[s == session for s in votes.session_id]]]
+    rights = [votes.right_id[[s == session for s in votes.session_id]]]
+    if nonvotes is not None:
+        mine = nonvotes.is_skip & np.array([s == session for s in nonvotes.session_id], bool)
+        lefts.append(nonvotes.left_id[mine])
+        rights.append(nonvotes.right_id[mine])
+    left, right = np.concatenate(lefts), np.concatenate(rights)
+    order = np.argsort(idea_ids, kind="stable")
+    sorted_ids = idea_ids[order]
+    known = np.isin(left, idea_ids) & np.isin(right, idea_ids)
+    left_index = order[np.searchsorted(sorted_ids, left[known])]
+    right_index = order[np.searchsorted(sorted_ids, right[known])]
+    return np.column_stack([left_index, right_index]).astype(np.int64).reshape(-1, 2)
+
+
 def load_survey(
     votes_path: str | Path,
     *,

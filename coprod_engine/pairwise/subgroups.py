@@ -24,7 +24,7 @@ from scipy.stats import kendalltau
 from coprod_engine.exceptions import EngineError, InputFormatError
 from coprod_engine.pairwise._votes import as_items, as_pairs, as_votes
 from coprod_engine.pairwise.aoi_score import AOIScores, aoi_scores
-from coprod_engine.pairwise.bradley_terry import BTFit, bradley_terry
+from coprod_engine.pairwise.bt_fit import BTFit, bradley_terry
 
 
 @dataclass(frozen=True, slots=True)
