@@ -34,10 +34,10 @@ def test_it_gives_a_new_idea_its_chance() -> None:
     # the time; with catch-up weights (n + 1)^-1 it is drawn first about half the time.
     counts = np.full(100, 100)
     counts[42] = 0
-    shown = sum(42 in (p.left, p.right) for p in draws(2000, counts) if p is not None)
-    assert shown / 2000 > 0.4
-    uniform = draws(2000, counts, catchup=0.0)
-    assert sum(42 in (p.left, p.right) for p in uniform if p is not None) / 2000 < 0.05
+    shown = sum(42 in (p.left, p.right) for p in draws(1000, counts) if p is not None)
+    assert shown / 1000 > 0.4
+    uniform = draws(1000, counts, catchup=0.0)
+    assert sum(42 in (p.left, p.right) for p in uniform if p is not None) / 1000 < 0.05
 
 
 def test_it_holds_back_heavily_voted_pairs() -> None:
@@ -48,7 +48,7 @@ def test_it_holds_back_heavily_voted_pairs() -> None:
     counts = pair_counts(winners, losers, 3)
     pairs = Counter(
         frozenset((p.left, p.right))
-        for p in draws(3000, [0, 0, 0], pair_counts=counts, exploration=0.0)
+        for p in draws(1000, [0, 0, 0], pair_counts=counts, exploration=0.0)
         if p is not None
     )
     assert pairs[frozenset((0, 1))] < 0.2 * pairs[frozenset((1, 2))]
@@ -59,7 +59,7 @@ def test_it_favours_close_contests_when_strengths_are_given() -> None:
     strengths = np.array([0.0, 0.1, 6.0])
     pairs = Counter(
         frozenset((p.left, p.right))
-        for p in draws(3000, [10, 10, 10], strengths=strengths, exploration=0.0)
+        for p in draws(1000, [10, 10, 10], strengths=strengths, exploration=0.0)
         if p is not None
     )
     assert pairs[frozenset((0, 1))] > 3 * pairs[frozenset((0, 2))]
@@ -67,9 +67,9 @@ def test_it_favours_close_contests_when_strengths_are_given() -> None:
 
 def test_it_draws_uniform_pairs_when_exploring() -> None:
     counts = np.array([0, 1000, 1000, 1000])
-    firsts = Counter(min(p.left, p.right) for p in draws(4000, counts, exploration=1.0) if p)
+    firsts = Counter(min(p.left, p.right) for p in draws(1500, counts, exploration=1.0) if p)
     # Six pairs, equally likely: item 0 is the smaller index of three of them.
-    assert firsts[0] / 4000 == pytest.approx(0.5, abs=0.04)
+    assert firsts[0] / 1500 == pytest.approx(0.5, abs=0.05)
 
 
 def test_it_never_draws_an_inactive_item() -> None:
@@ -78,7 +78,7 @@ def test_it_never_draws_an_inactive_item() -> None:
         assert pair is not None and 1 not in (pair.left, pair.right)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(
     st.integers(2, 8).flatmap(
         lambda k: st.tuples(
