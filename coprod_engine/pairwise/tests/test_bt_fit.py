@@ -94,6 +94,17 @@ def test_it_approximates_the_full_interval_with_the_diagonal_one_on_dense_design
     np.testing.assert_allclose(ratio, 1.0, atol=0.05)
 
 
+def test_it_bins_the_win_probability_of_many_items_without_visible_error() -> None:
+    generator = np.random.default_rng(13)
+    theta = generator.normal(0, 1.5, 3000)
+    inverse_diagonal = 1.0 / generator.uniform(50, 200, 3000)
+    hessian = np.diag(1.0 / inverse_diagonal)
+    exact, exact_variance = bt_module._win_probability(theta, hessian, full=False)
+    binned, binned_variance = bt_module._win_probability_binned(theta, inverse_diagonal)
+    np.testing.assert_allclose(binned, exact, atol=1e-5)
+    np.testing.assert_allclose(np.sqrt(binned_variance), np.sqrt(exact_variance), rtol=1e-3)
+
+
 def test_it_ignores_skips_but_counts_them() -> None:
     fit = bradley_terry([0, 1, 2], [1, 2, 0], 3)
     skipped = bradley_terry([0, 1, 2], [1, 2, 0], 3, skips=[[0, 1]])
