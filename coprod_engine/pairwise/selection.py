@@ -110,10 +110,19 @@ def next_pair(
     generator = rng(seed)
     explore = generator.random() < exploration
 
-    item_weight = allowed / (counts + 1.0) ** catchup if not explore else allowed.astype(float)
-    first_weight = item_weight * ~_exhausted(seen_pairs, allowed)
-    if not first_weight.any():
-        return None
+    if explore:
+        item_weight = allowed.astype(np.float64)
+    elif catchup == 1.0:
+        item_weight = allowed / (counts + 1.0)  # the default, without a costly power
+    else:
+        item_weight = allowed / (counts + 1.0) ** catchup
+    first_weight = item_weight
+    n_active = int(np.count_nonzero(allowed))
+    # An item is exhausted only once the voter saw it with every other active item.
+    if seen_pairs.shape[0] >= n_active - 1:
+        first_weight = item_weight * ~_exhausted(seen_pairs, allowed)
+        if not first_weight.any():
+            return None
     first = _draw(first_weight, generator)
 
     second_weight = item_weight.copy()
