@@ -47,6 +47,13 @@ def test_it_keeps_an_unbeaten_item_finite_thanks_to_the_prior() -> None:
     assert np.all((fit.lower < fit.win_probability) & (fit.win_probability < fit.upper))
 
 
+def test_it_is_most_uncertain_about_an_item_nobody_voted_on() -> None:
+    fit = bradley_terry([0, 0, 1, 1], [1, 1, 0, 0], 3)
+    assert fit.win_probability[2] == pytest.approx(0.5)
+    widths = fit.upper - fit.lower
+    assert widths[2] > 0.9 and widths[2] > 2 * widths[0]
+
+
 def test_it_matches_choix_map_estimate() -> None:
     strengths = np.random.default_rng(5).normal(0, 1, 12)
     winners, losers = simulate(strengths, 400, seed=6)
