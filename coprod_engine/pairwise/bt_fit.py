@@ -107,7 +107,7 @@ def bradley_terry(
     n_items: int,
     *,
     skips: ArrayLike | None = None,
-    alpha: float = 0.01,
+    alpha: float = 1.0,
     confidence: float = 0.95,
     tol: float = 1e-5,
     max_iter: int = 100,
@@ -123,9 +123,14 @@ def bradley_terry(
         Number of items ``K``.
     skips : array_like of int, shape (m, 2), optional
         Skipped pairs; counted in ``cant_decide``, never fitted.
-    alpha : float, default 0.01
+    alpha : float, default 1.0
         Precision of the Gaussian prior on log-strengths (``> 0``). It equals twice the
         ``alpha`` of ``choix.opt_pairwise``, which penalises ``alpha * sum(theta**2)``.
+        The default N(0, 1) prior is weakly informative (a priori an idea beats another
+        with probability between 0.06 and 0.94 at two standard deviations), a Bayesian
+        counterpart of the Laplace smoothing in All Our Ideas' score. It also bounds the
+        delta-method interval: every ``s_i`` averages over all items, so with a vague
+        prior one new, unvoted item (sd 1 / sqrt(alpha)) would widen every interval.
     confidence : float, default 0.95
         Level of the interval on ``win_probability``.
     tol : float, default 1e-5

@@ -27,7 +27,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         type=Path,
         help="CSV with columns session,label: also score each group of voters",
     )
-    score.add_argument("--alpha", type=float, default=0.01, help="prior precision (0.01)")
+    score.add_argument("--alpha", type=float, default=1.0, help="prior precision (1)")
     score.add_argument("--confidence", type=float, default=0.95, help="interval level (0.95)")
     score.set_defaults(handler=_score)
 

@@ -64,7 +64,7 @@ def scores_by_group(
     skips: ArrayLike | None = None,
     skip_voters: ArrayLike | None = None,
     method: Literal["aoi", "bradley_terry"] = "aoi",
-    alpha: float = 0.01,
+    alpha: float = 1.0,
 ) -> GroupScores:
     """Score each group of voters separately and compare their rankings.
 

@@ -48,10 +48,15 @@ def test_it_keeps_an_unbeaten_item_finite_thanks_to_the_prior() -> None:
 
 
 def test_it_is_most_uncertain_about_an_item_nobody_voted_on() -> None:
-    fit = bradley_terry([0, 0, 1, 1], [1, 1, 0, 0], 3)
-    assert fit.win_probability[2] == pytest.approx(0.5)
+    # Items 0-4 meet each other 400 times; item 5 is new.
+    winners, losers = simulate(np.zeros(5), 400, seed=4)
+    fit = bradley_terry(winners, losers, 6)
+    assert fit.win_probability[5] == pytest.approx(0.5)
     widths = fit.upper - fit.lower
-    assert widths[2] > 0.9 and widths[2] > 2 * widths[0]
+    assert widths[5] > 0.6
+    # The others' s_i hold a 1/5 share of their unknown chance against item 5; the
+    # N(0, 1) prior keeps that share from blowing up every interval.
+    assert widths[:5].max() < 0.4 and widths[:5].max() < widths[5] / 2
 
 
 def test_it_matches_choix_map_estimate() -> None:
