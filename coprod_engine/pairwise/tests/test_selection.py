@@ -1,5 +1,6 @@
 """Next-pair choice: never a pair the voter saw, new ideas and rare pairs catch up."""
 
+import importlib
 from collections import Counter
 
 import numpy as np
@@ -63,6 +64,29 @@ def test_it_favours_close_contests_when_strengths_are_given() -> None:
         if p is not None
     )
     assert pairs[frozenset((0, 1))] > 3 * pairs[frozenset((0, 2))]
+
+
+def test_it_draws_the_same_pairs_by_rejection_as_by_the_full_draw(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    selection = importlib.import_module("coprod_engine.pairwise.selection")
+    options = {
+        "strengths": np.array([0.0, 0.5, 3.0, -2.0]),
+        "pair_counts": pair_counts([0] * 50, [1] * 50, 4),
+        "seen": [[2, 3]],
+        "exploration": 0.0,
+    }
+    counts = [5, 50, 0, 20]
+
+    def frequencies() -> np.ndarray:
+        found = Counter(frozenset((p.left, p.right)) for p in draws(1500, counts, **options) if p)
+        pairs = [frozenset(p) for p in [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3)]]
+        assert frozenset((2, 3)) not in found
+        return np.array([found[p] for p in pairs]) / 1500
+
+    by_rejection = frequencies()
+    monkeypatch.setattr(selection, "REJECTION_TRIES", 0)
+    np.testing.assert_allclose(frequencies(), by_rejection, atol=0.04)
 
 
 def test_it_draws_uniform_pairs_when_exploring() -> None:
