@@ -15,6 +15,9 @@ is the number of pairs this voter already saw, by drawing the pair in two stages
    pairs are held back), times :math:`\\epsilon + 4 p_{ij}(1 - p_{ij})` when Bradley-Terry
    strengths are given (close contests carry the most information).
 
+The opponent is drawn by rejection sampling (proposed by item weight, accepted with its
+pair factor, which is at most 1), so a call costs O(K) once plus O(log K) per proposal.
+
 With probability ``exploration`` both stages are uniform instead, as All Our Ideas' simple
 random sampler: every pair keeps a positive chance, and the Laplace score, which assumes
 near-uniform pairing, stays meaningful. Sides are drawn at random (position bias).
