@@ -142,9 +142,9 @@ def bradley_terry(
         Posterior covariance behind the intervals: the exact inverse Hessian (O(K^3)),
         or its diagonal (O(K^2)), which ignores correlations between items and so gives
         slightly different intervals (within a few % on dense designs). "auto" takes
-        "full" up to ``FULL_COVARIANCE_ITEMS`` items. Beyond ``DENSE_ITEMS`` items the
-        sums over all items behind ``win_probability`` are binned on a grid (error
-        about 1e-6), so that 10,000 items cost O(K) rather than O(K^2).
+        "full" up to ``FULL_COVARIANCE_ITEMS`` items. With "diagonal" beyond that
+        size, the sums over all items behind ``win_probability`` are binned on a grid
+        (error about 1e-7), so that 10,000 items cost O(K) rather than O(K^2).
 
     Returns
     -------
@@ -173,7 +173,7 @@ def bradley_terry(
     theta, iterations, hessian = _newton(model, tol, max_iter)
     if covariance == "auto":
         covariance = "full" if n_items <= FULL_COVARIANCE_ITEMS else "diagonal"
-    if covariance == "diagonal" and n_items > DENSE_ITEMS:
+    if covariance == "diagonal" and n_items > FULL_COVARIANCE_ITEMS:
         probability, variance = _win_probability_binned(theta, 1.0 / hessian.diagonal())
     else:
         probability, variance = _win_probability(theta, hessian, full=covariance == "full")
