@@ -89,6 +89,19 @@ def test_it_draws_the_same_pairs_by_rejection_as_by_the_full_draw(
     np.testing.assert_allclose(frequencies(), by_rejection, atol=0.04)
 
 
+def test_it_computes_the_same_pair_factor_for_one_opponent_as_for_all() -> None:
+    selection = importlib.import_module("coprod_engine.pairwise.selection")
+    theta = np.array([0.0, 0.5, 3.0, -2.0])
+    counts = pair_counts([0] * 50 + [2], [1] * 50 + [0], 4)
+    unsorted = counts.copy()
+    unsorted.indices[:] = unsorted.indices.copy()
+    unsorted.has_sorted_indices = False
+    every = selection._pair_factor(0, np.arange(4), theta, counts)
+    for matrix in (counts, unsorted):
+        one = [selection._pair_factor_one(0, j, theta, matrix) for j in range(4)]
+        np.testing.assert_allclose(one, every)
+
+
 def test_it_draws_uniform_pairs_when_exploring() -> None:
     counts = np.array([0, 1000, 1000, 1000])
     firsts = Counter(min(p.left, p.right) for p in draws(1500, counts, exploration=1.0) if p)
