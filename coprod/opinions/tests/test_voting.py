@@ -59,7 +59,7 @@ def test_it_attaches_the_conversation_to_its_phase_through_the_registry(
 
 
 def test_it_counts_a_retried_vote_once(voter: Voter, conversation: Conversation) -> None:
-    statement = conversation.statements.first()
+    statement = conversation.statements.earliest("id")
     key = uuid.uuid4().hex
     for _ in range(3):
         services.vote_cast(voter=voter, statement=statement, value=1, submission_key=key)
@@ -68,7 +68,7 @@ def test_it_counts_a_retried_vote_once(voter: Voter, conversation: Conversation)
 
 
 def test_it_keeps_the_latest_vote_and_its_history(voter: Voter, conversation: Conversation) -> None:
-    statement = conversation.statements.first()
+    statement = conversation.statements.earliest("id")
     services.vote_cast(voter=voter, statement=statement, value=1, submission_key="a")
     services.vote_cast(voter=voter, statement=statement, value=-1, submission_key="b")
     assert Vote.objects.get(voter=voter, statement=statement).value == -1
@@ -80,13 +80,13 @@ def test_it_keeps_the_latest_vote_and_its_history(voter: Voter, conversation: Co
 def test_it_refuses_votes_on_statements_not_accepted(
     voter: Voter, conversation: Conversation
 ) -> None:
-    statement = conversation.statements.first()
+    statement = conversation.statements.earliest("id")
     services.statement_moderate(statement=statement, status=StatementStatus.REJECTED)
     with pytest.raises(ValidationError):
         services.vote_cast(voter=voter, statement=statement, value=1, submission_key="x")
     with pytest.raises(ValidationError):
         services.vote_cast(
-            voter=voter, statement=conversation.statements.last(), value=7, submission_key="y"
+            voter=voter, statement=conversation.statements.latest("id"), value=7, submission_key="y"
         )
 
 
@@ -140,7 +140,7 @@ def test_it_votes_without_javascript_and_comes_back_to_the_next_statement(
 
 
 def test_it_answers_htmx_with_the_next_card_only(client_as, conversation: Conversation) -> None:
-    statement = conversation.statements.first()
+    statement = conversation.statements.earliest("id")
     response = client_as("participant").post(
         reverse("opinions:vote", args=[conversation.pk]),
         {"statement": statement.pk, "submission_key": "h1", "value": "-1"},
@@ -157,7 +157,7 @@ def test_it_answers_htmx_with_the_next_card_only(client_as, conversation: Conver
 def test_it_lets_only_participants_vote_unless_anonymous_votes_are_open(
     client_as, conversation, role: str, status: int
 ) -> None:
-    statement = conversation.statements.first()
+    statement = conversation.statements.earliest("id")
     response = client_as(role).post(
         reverse("opinions:vote", args=[conversation.pk]),
         {"statement": statement.pk, "submission_key": "k", "value": "1"},
@@ -170,7 +170,7 @@ def test_it_lets_anyone_vote_when_the_conversation_allows_it(
 ) -> None:
     conversation.allow_anonymous = True
     conversation.save()
-    statement = conversation.statements.first()
+    statement = conversation.statements.earliest("id")
     client.post(
         reverse("opinions:vote", args=[conversation.pk]),
         {"statement": statement.pk, "submission_key": "a1", "value": "1"},
@@ -184,7 +184,7 @@ def test_it_keeps_moderation_to_moderators_and_facilitators(
     client_as, conversation: Conversation
 ) -> None:
     url = reverse("opinions:moderate", args=[conversation.pk])
-    statement = conversation.statements.first()
+    statement = conversation.statements.earliest("id")
     assert client_as("participant").get(url).status_code == 403
     assert client_as("moderator").get(url).status_code == 200
     client_as("facilitator").post(url, {"statement": statement.pk, "status": "meta"})
@@ -203,7 +203,7 @@ def test_it_shows_totals_and_never_an_individual_vote(
     client_as, voter: Voter, conversation: Conversation
 ) -> None:
     services.vote_cast(
-        voter=voter, statement=conversation.statements.first(), value=1, submission_key="r"
+        voter=voter, statement=conversation.statements.earliest("id"), value=1, submission_key="r"
     )
     page = (
         client_as("visitor")
@@ -221,7 +221,7 @@ def test_it_counts_each_vote_once_under_concurrent_requests(
 ) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("the race needs concurrent writers: run on PostgreSQL (CI does)")
-    statement = conversation.statements.first()
+    statement = conversation.statements.earliest("id")
     voters = [
         services.voter_for_participant(
             conversation=conversation, participant=Participant.objects.get(user=personas[role])
