@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from coprod_engine import __version__
+from coprod_engine.budgeting import cli as budgeting_cli
 from coprod_engine.exceptions import EngineError
 
-FAMILIES: tuple[ModuleType, ...] = ()
+FAMILIES: tuple[ModuleType, ...] = (budgeting_cli,)
 
 
 def build_parser() -> argparse.ArgumentParser:

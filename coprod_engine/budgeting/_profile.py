@@ -117,7 +117,10 @@ def _exact_totals(
         else:
             totals.append(
                 sum(
-                    (Fraction(float(u)) * int(weight[g]) for g, u in zip(groups, values, strict=True)),
+                    (
+                        Fraction(float(u)) * int(weight[g])
+                        for g, u in zip(groups, values, strict=True)
+                    ),
                     Fraction(0),
                 )
             )

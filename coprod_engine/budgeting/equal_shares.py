@@ -84,7 +84,7 @@ def _price_float(
     if rho <= poorest:
         # "Everyone pays in full" is certified only with a margin; a closer call is
         # reported as not certain, so a tie involving it goes to exact arithmetic.
-        return rho, rho < poorest * (1 - TOLERANCE)
+        return rho, bool(rho < poorest * (1 - TOLERANCE))
     order = np.argsort(ratio, kind="stable")
     ratio = ratio[order]
     paid = np.cumsum((weight * budgets)[order])
@@ -127,7 +127,9 @@ def _run_float(profile: GroupedProfile, candidates: list[int], share: float) -> 
             if not all(everyone for _, _, everyone in close):
                 raise _CloseCall
             # Every supporter pays in full, so ρ = cost / total utility exactly.
-            exact = {p: profile.exact_costs[p] / profile.exact_total_utility[p] for _, p, _ in close}
+            exact = {
+                p: profile.exact_costs[p] / profile.exact_total_utility[p] for _, p, _ in close
+            }
             least = min(exact.values())
             close = [item for item in close if exact[item[1]] == least]
         rho, p, _ = min(close, key=lambda item: profile.tie_rank[item[1]])
@@ -144,7 +146,9 @@ def _run_float(profile: GroupedProfile, candidates: list[int], share: float) -> 
 def _run_exact(profile: GroupedProfile, candidates: list[int], share: Fraction) -> _Run:
     """The same run in exact rationals (the reference the float path is certified against)."""
     supporters = [list(map(int, profile.supporters[p])) for p in range(profile.num_projects)]
-    utility = [[Fraction(float(u)) for u in profile.utility[p]] for p in range(profile.num_projects)]
+    utility = [
+        [Fraction(float(u)) for u in profile.utility[p]] for p in range(profile.num_projects)
+    ]
     weight = [int(w) for w in profile.weight]
     budgets = [share] * len(weight)
     lower = {p: profile.exact_costs[p] / profile.exact_total_utility[p] for p in candidates}
@@ -229,7 +233,9 @@ def _explain(
         notes[p] = ProjectExplanation(
             p,
             False,
-            "no_support" if groups.size == 0 else ("outbid" if left >= cost else "supporters_lacked_money"),
+            "no_support"
+            if groups.size == 0
+            else ("outbid" if left >= cost else "supporters_lacked_money"),
             cost,
             float(profile.support[p]),
             supporters_money_left=left,

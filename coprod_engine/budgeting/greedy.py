@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 from scipy import sparse
 
 from coprod_engine.budgeting._profile import GroupedProfile, TieBreaking, grouped_profile

@@ -72,9 +72,7 @@ def sequential_phragmen(
     # projects × groups, weighted: row p sums the loads of p's supporters
     columns = np.concatenate(profile.supporters) if m else np.zeros(0, dtype=np.int64)
     rows = np.repeat(np.arange(m), [s.size for s in profile.supporters])
-    incidence = sparse.csr_array(
-        (weight[columns], (rows, columns)), shape=(m, weight.size)
-    )
+    incidence = sparse.csr_array((weight[columns], (rows, columns)), shape=(m, weight.size))
     score = profile.support
     values: list[Fraction] = [Fraction(0)]  # distinct loads so far
     level = np.zeros(weight.size, dtype=np.int64)  # each group's load, as an index

@@ -257,7 +257,9 @@ def format_pabulib(election: PabulibElection) -> str:
         writer.writerow([pid, _plain(cost), *extra])
     writer.writerow(["VOTES"])
     has_points = election.vote_type in ("cumulative", "scoring") or election.points is not None
-    writer.writerow(["voter_id", "vote", *(["points"] if has_points else []), *election.voter_columns])
+    writer.writerow(
+        ["voter_id", "vote", *(["points"] if has_points else []), *election.voter_columns]
+    )
     ballots = election.ballots
     for i, (vid, extra) in enumerate(zip(election.voter_ids, election.voter_rows, strict=True)):
         cols = ballots.indices[ballots.indptr[i] : ballots.indptr[i + 1]]
