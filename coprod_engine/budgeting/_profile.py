@@ -44,6 +44,7 @@ class GroupedProfile:
     tie_rank: NDArray[np.int64]
     tie_breaking: str
     input_hash: str
+    integral: bool  # every utility and weight is an integer below 2**52
 
     @property
     def num_voters(self) -> int:
@@ -187,7 +188,21 @@ def grouped_profile(
         tie_rank=tie_ranks(cost_array.size, project_ids, tie_breaking),
         tie_breaking=tie_breaking,
         input_hash=digest,
+        integral=bool(
+            np.all(matrix.data == np.round(matrix.data)) and np.all(np.abs(matrix.data) < 2**52)
+        ),
     )
+
+
+def exact_price(profile: GroupedProfile, project: int, zero_utility: float) -> Fraction | None:
+    """ρ = cost / (total utility − utility of the emptied supporters), exactly, if known.
+
+    The float sum of integer utilities is exact below 2**53; otherwise there is no
+    certificate and the caller falls back to exact arithmetic.
+    """
+    if not profile.integral or zero_utility >= 2**53:
+        return None
+    return profile.exact_costs[project] / (profile.exact_total_utility[project] - int(zero_utility))
 
 
 def voter_amounts(

@@ -34,9 +34,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
 
+from coprod_engine.budgeting._mes_batch import batch_size_limit, mes_batch
 from coprod_engine.budgeting._profile import (
     GroupedProfile,
     TieBreaking,
+    exact_price,
     grouped_profile,
     voter_amounts,
 )
@@ -72,19 +74,26 @@ def _price_float(
     weight: NDArray[np.float64],
     cost: float,
     total: float,
-) -> tuple[float, bool]:
-    """Smallest ρ with Σ weight·min(budget, ρ·utility) = cost; and whether all pay in full.
+    shaky: NDArray[np.bool_],
+) -> tuple[float, float | None]:
+    """Smallest ρ with Σ weight·min(budget, ρ·utility) = cost, and a certificate.
 
     Supporters are taken by increasing budget/utility; those who cannot pay ρ·utility pay
     all they have and drop out of the denominator (the "poor/rich" split of equalshares.net).
+    The certificate is the utility of the supporters with nothing left when every other
+    supporter pays in full with a margin: then ρ = cost / (total − that utility) exactly.
+    Voters left with nothing are common (each purchase empties its poor supporters), and a
+    float budget is exactly 0 precisely when the voter paid everything, unless the payment
+    was a close call (``shaky``), which voids the certificate.
     """
+    zero = budgets == 0
+    zero_utility = float((weight * utility)[zero].sum()) if zero.any() else 0.0
     ratio = budgets / utility
-    rho = cost / total
-    poorest = ratio.min()
+    rho = cost / (total - zero_utility)
+    poorest = ratio[~zero].min()
     if rho <= poorest:
-        # "Everyone pays in full" is certified only with a margin; a closer call is
-        # reported as not certain, so a tie involving it goes to exact arithmetic.
-        return rho, bool(rho < poorest * (1 - TOLERANCE))
+        sure = rho < poorest * (1 - TOLERANCE) and not shaky[zero].any()
+        return rho, zero_utility if sure else None
     order = np.argsort(ratio, kind="stable")
     ratio = ratio[order]
     paid = np.cumsum((weight * budgets)[order])
@@ -92,19 +101,20 @@ def _price_float(
     with np.errstate(divide="ignore", invalid="ignore"):
         candidate = (cost - paid[:-1]) / (total - used[:-1])
     fits = np.flatnonzero(candidate <= ratio[1:])
-    return float(candidate[fits[0]]), False
+    return float(candidate[fits[0]]), None
 
 
 def _run_float(profile: GroupedProfile, candidates: list[int], share: float) -> _Run:
     supporters, utility, weight = profile.supporters, profile.utility, profile.weight
     costs, totals = profile.costs, profile.total_utility
     budgets = np.full(weight.size, share)
+    shaky = np.zeros(weight.size, dtype=bool)
     lower = {p: costs[p] / totals[p] for p in candidates}
     alive = set(candidates)
     run = _Run([], [], [], budgets, exact=False)
     while alive:
         best = math.inf
-        scanned: list[tuple[float, int, bool]] = []
+        scanned: list[tuple[float, int, float | None]] = []
         for p in sorted(alive, key=lower.__getitem__):
             if lower[p] > best * (1 + TOLERANCE):
                 break  # ρ never decreases, so nothing further can beat the best
@@ -116,26 +126,31 @@ def _run_float(profile: GroupedProfile, candidates: list[int], share: float) -> 
                 continue
             if money <= costs[p] * (1 + TOLERANCE):
                 raise _CloseCall
-            rho, everyone = _price_float(held, utility[p], weight[groups], costs[p], totals[p])
+            rho, certificate = _price_float(
+                held, utility[p], weight[groups], costs[p], totals[p], shaky[groups]
+            )
             lower[p] = rho
             best = min(best, rho)
-            scanned.append((rho, p, everyone))
+            scanned.append((rho, p, certificate))
         close = [item for item in scanned if item[0] <= best * (1 + TOLERANCE)]
         if not close:
             return run
         if len(close) > 1:
-            if not all(everyone for _, _, everyone in close):
-                raise _CloseCall
-            # Every supporter pays in full, so ρ = cost / total utility exactly.
             exact = {
-                p: profile.exact_costs[p] / profile.exact_total_utility[p] for _, p, _ in close
+                p: None if zero is None else exact_price(profile, p, zero) for _, p, zero in close
             }
-            least = min(exact.values())
+            known = [v for v in exact.values() if v is not None]
+            if len(known) < len(exact):
+                raise _CloseCall
+            least = min(known)
             close = [item for item in close if exact[item[1]] == least]
         rho, p, _ = min(close, key=lambda item: profile.tie_rank[item[1]])
         groups = supporters[p]
-        pay = np.minimum(budgets[groups], rho * utility[p])
-        budgets[groups] -= pay
+        held = budgets[groups]
+        share_due = rho * utility[p]
+        pay = np.minimum(held, share_due)
+        shaky[groups[(held > 0) & (np.abs(share_due - held) <= TOLERANCE * held)]] = True
+        budgets[groups] = held - pay
         alive.discard(p)
         run.bought.append(p)
         run.price.append(rho)
@@ -244,6 +259,52 @@ def _explain(
     return [notes[p] for p in range(profile.num_projects)]
 
 
+def _add1(
+    profile: GroupedProfile,
+    candidates: list[int],
+    share: Fraction,
+    increment: Fraction,
+    first: list[int],
+    *,
+    exhaustive_stop: bool,
+) -> tuple[Fraction, int]:
+    """Add1: the final share and the number of MES runs it took (as run one by one).
+
+    Runs are computed in growing batches of consecutive shares (:func:`mes_batch`) and
+    consumed in order, so the stopping share is the one of the sequential definition.
+    """
+    budget, costs = profile.budget, profile.exact_costs
+
+    def spent(bought: list[int]) -> Fraction:
+        return sum((costs[p] for p in bought), Fraction(0))
+
+    def exhaustive(bought: list[int]) -> bool:
+        room, taken = budget - spent(bought), set(bought)
+        return all(costs[p] > room for p in candidates if p not in taken)
+
+    outcome, runs, size = first, 1, 8
+    queue: list[tuple[Fraction, list[int] | None]] = []
+    while True:
+        if exhaustive_stop and exhaustive(outcome):
+            break
+        if len(outcome) == len(candidates):
+            break  # everything is bought: more money cannot change the outcome
+        if not queue:
+            shares = [share + increment * (i + 1) for i in range(size)]
+            results = mes_batch(profile, candidates, shares)
+            queue = list(zip(shares, results, strict=True))[::-1]
+            size = min(2 * size, batch_size_limit(profile))
+        trial_share, result = queue.pop()
+        # A share the batch could not certify is settled by the single-run path, only
+        # when the sequence actually reaches it.
+        trial = result if result is not None else _run(profile, candidates, trial_share).bought
+        runs += 1
+        if spent(trial) > budget:
+            break
+        share, outcome = trial_share, trial
+    return share, runs
+
+
 def _equal_shares(
     profile: GroupedProfile,
     *,
@@ -262,27 +323,14 @@ def _equal_shares(
     budget = profile.budget
     exact_costs = profile.exact_costs
 
-    def spent(run: _Run) -> Fraction:
-        return sum((exact_costs[p] for p in run.bought), Fraction(0))
-
-    def exhaustive(run: _Run) -> bool:
-        room = budget - spent(run)
-        taken = set(run.bought)
-        return all(exact_costs[p] > room for p in candidates if p not in taken)
-
     run = _run(profile, candidates, share) if n else _Run([], [], [], np.zeros(0), False)
     runs = 1
     if completion != "none" and n:
-        while True:
-            if exhaustive_stop and exhaustive(run):
-                break
-            if len(run.bought) == len(candidates):
-                break  # everything is bought: more money cannot change the outcome
-            trial = _run(profile, candidates, share + increment)
-            runs += 1
-            if spent(trial) > budget:
-                break
-            share, run = share + increment, trial
+        final_share, runs = _add1(
+            profile, candidates, share, increment, run.bought, exhaustive_stop=exhaustive_stop
+        )
+        if final_share != share:
+            share, run = final_share, _run(profile, candidates, final_share)
     chosen = free + run.bought
     extra: dict[int, ProjectExplanation] = {}
     if completion == "add1-greedy":
