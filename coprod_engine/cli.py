@@ -19,11 +19,6 @@ from coprod_engine.grouping import cli as grouping_cli
 from coprod_engine.pairwise import cli as pairwise_cli
 from coprod_engine.sortition import cli as sortition_cli
 
-from coprod_engine.budgeting import cli as budgeting_cli
-from coprod_engine.grouping import cli as grouping_cli
-from coprod_engine.pairwise import cli as pairwise_cli
-from coprod_engine.sortition import cli as sortition_cli
-
 FAMILIES: tuple[ModuleType, ...] = (pairwise_cli, budgeting_cli, sortition_cli, grouping_cli)
 
 
