@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from coprod_engine.opinion.matrix import VoteMatrix
 
@@ -70,21 +70,23 @@ def tally(matrix: VoteMatrix, labels: NDArray[np.int64], n_labels: int) -> Talli
     )
 
 
-def prop_test(successes: NDArray, trials: NDArray) -> NDArray[np.float64]:
+def prop_test(successes: ArrayLike, trials: ArrayLike) -> NDArray[np.float64]:
     """Polis one-proportion z: ``2·sqrt(n + 1)·((s + 1)/(n + 1) − 0.5)``."""
     s = np.asarray(successes, dtype=np.float64) + 1
     n = np.asarray(trials, dtype=np.float64) + 1
     return 2 * np.sqrt(n) * (s / n - 0.5)
 
 
-def two_prop_test(s1: NDArray, s2: NDArray, n1: NDArray, n2: NDArray) -> NDArray[np.float64]:
+def two_prop_test(
+    s1: ArrayLike, s2: ArrayLike, n1: ArrayLike, n2: ArrayLike
+) -> NDArray[np.float64]:
     """Polis two-proportion z with add-one smoothing on all four counts; 0 when p̂ = 1."""
-    s1, s2 = np.asarray(s1, dtype=np.float64) + 1, np.asarray(s2, dtype=np.float64) + 1
-    n1, n2 = np.asarray(n1, dtype=np.float64) + 1, np.asarray(n2, dtype=np.float64) + 1
-    pooled = (s1 + s2) / (n1 + n2)
-    denom = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    a, b = np.asarray(s1, dtype=np.float64) + 1, np.asarray(s2, dtype=np.float64) + 1
+    m, n = np.asarray(n1, dtype=np.float64) + 1, np.asarray(n2, dtype=np.float64) + 1
+    pooled = (a + b) / (m + n)
+    denom = np.sqrt(pooled * (1 - pooled) * (1 / m + 1 / n))
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = (s1 / n1 - s2 / n2) / denom
+        z = (a / m - b / n) / denom
     return np.where(pooled == 1, 0.0, z)
 
 

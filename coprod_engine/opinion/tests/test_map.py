@@ -125,8 +125,14 @@ def test_it_reports_statistics_per_knowledge_type_and_cross_knowledge_consensus(
     assert view.cross_consensus["disagree"] == []
     assert view.tallies.agree[:, 1].tolist() == [0, 0, 10]
     assert [(r.tid, r.repful_for) for r in view.repness[2]][0] == (1, "agree")
-    blob = result.as_dict()["coprod"]
-    assert blob["stakeholder-roles"]["by-label"]["resident"]["n-members"] == 1
+    roles = result.stakeholder_roles
+    assert roles is not None and roles.as_dict(result.statement_ids)["by-label"] == {
+        "resident": {
+            "n-members": 1,
+            "votes": {"0": {"A": 1, "D": 0, "S": 1}, "1": {"A": 0, "D": 1, "S": 1}},
+            "repness": [],
+        }
+    }
 
 
 def test_it_refuses_a_meaningless_confidence() -> None:
