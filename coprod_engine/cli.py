@@ -14,8 +14,9 @@ from types import ModuleType
 
 from coprod_engine import __version__
 from coprod_engine.exceptions import EngineError
+from coprod_engine.opinion import cli as opinion_cli
 
-FAMILIES: tuple[ModuleType, ...] = ()
+FAMILIES: tuple[ModuleType, ...] = (opinion_cli,)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -59,23 +59,18 @@ def read_polis(folder: str | Path) -> PolisConversation:
 
 
 def _read_opendata(path: Path) -> PolisConversation:
-    try:
-        with open(path / "votes.csv", newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            rows = [(r["voter-id"], r["comment-id"], r["vote"], r["timestamp"]) for r in reader]
-    except (KeyError, csv.Error) as error:
-        raise InputFormatError(
-            f"{path / 'votes.csv'}: not an openData votes file ({error})"
-        ) from error
-    arr = np.array(rows, dtype=object).reshape(-1, 4)
-    try:
-        pids, tids, votes, times = (
-            np.asarray(arr[:, i], dtype=np.float64).astype(np.int64) for i in range(4)
-        )
-    except ValueError as error:
-        raise InputFormatError(
-            f"{path / 'votes.csv'}: a non-numeric id, vote or timestamp"
-        ) from error
+    votes_file = path / "votes.csv"
+    with open(votes_file, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        try:
+            cols = [header.index(name) for name in ("voter-id", "comment-id", "vote", "timestamp")]
+            table = np.array(
+                [[row[c] for c in cols] for row in reader if row], dtype=np.float64
+            ).reshape(-1, 4)
+        except (ValueError, IndexError) as error:
+            raise InputFormatError(f"{votes_file}: not an openData votes file ({error})") from error
+    pids, tids, votes, times = (table[:, i].astype(np.int64) for i in range(4))
     texts: dict[int, str] = {}
     moderation: dict[int, int] = {}
     comments = path / "comments.csv"

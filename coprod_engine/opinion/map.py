@@ -31,7 +31,7 @@ from coprod_engine.opinion.clustering import (
     kmeans,
 )
 from coprod_engine.opinion.knowledge import LabelView, label_view
-from coprod_engine.opinion.matrix import VoteMatrix, vote_matrix
+from coprod_engine.opinion.matrix import VoteMatrix, _dense_codes, vote_matrix
 from coprod_engine.opinion.pca import Projection, project
 from coprod_engine.opinion.statistics import (
     ConsensusStatement,
@@ -489,35 +489,37 @@ def replayed_in_conv(
     n = len(pids)
     if n == 0:
         return np.empty(0, dtype=np.int64)
-    cells = np.unique(np.column_stack([pids, tids]), axis=0, return_index=True)[1]
+    _, p_codes = _dense_codes(pids)
+    t_distinct, t_codes = _dense_codes(tids)
+    cells = np.unique(p_codes * len(t_distinct) + t_codes, return_index=True)[1]
     first_cell = np.zeros(n, dtype=bool)
     first_cell[cells] = True
     first_tid = np.zeros(n, dtype=bool)
-    first_tid[np.unique(tids, return_index=True)[1]] = True
+    first_tid[np.unique(t_codes, return_index=True)[1]] = True
     n_statements = np.cumsum(first_tid)
     # Running count of distinct statements per participant: rank of each first-cell event
     # within its participant, in time order.
-    by_ptpt = np.lexsort((np.arange(n), pids))
+    by_ptpt = np.lexsort((np.arange(n), p_codes))
     fc = first_cell[by_ptpt].astype(np.int64)
     running = np.cumsum(fc)
-    starts = np.r_[True, pids[by_ptpt][1:] != pids[by_ptpt][:-1]]
+    starts = np.r_[True, p_codes[by_ptpt][1:] != p_codes[by_ptpt][:-1]]
     offset = np.maximum.accumulate(np.where(starts, running - fc, 0))
     count = np.empty(n, dtype=np.int64)
     count[by_ptpt] = running - offset
     qualified = count >= np.minimum(MIN_VOTES, n_statements)
-    first_qualified = {int(p): i for i, p in reversed(list(enumerate(pids[qualified].tolist())))}
-    qualified_at = np.flatnonzero(qualified)
     inside: set[int] = set()
     counts: dict[int, int] = {}
+    # The greedy top-up only matters until 15 participants are in: a short loop.
     for i in range(n):
         if len(inside) >= GREEDY_N:
             break
         counts[int(pids[i])] = int(count[i])
-        inside.update(int(p) for p in pids[qualified_at[qualified_at <= i]])
+        if qualified[i]:
+            inside.add(int(pids[i]))
         if len(inside) < GREEDY_N:
             rest = sorted((p for p in counts if p not in inside), key=lambda p: -counts[p])
             inside.update(rest[: GREEDY_N - len(inside)])
-    inside.update(first_qualified)
+    inside.update(np.unique(pids[qualified]).tolist())
     return np.array(sorted(inside), dtype=np.int64)
 
 
