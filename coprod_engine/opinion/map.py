@@ -584,7 +584,55 @@ def opinion_map_update(
 
 
 def merge_votes(old: VoteMatrix, new: VoteMatrix) -> VoteMatrix:
-    """``old`` with the cells of ``new`` written over it (``new`` is the more recent)."""
+    """``old`` with the cells of ``new`` written over it (``new`` is the more recent).
+
+    When the newcomers' ids all come after the existing ones (Polis ids grow), rows and columns
+    keep their positions: each new vote is located by a binary search inside its row, and the
+    arrays are copied once for the insertions. Otherwise everything is re-indexed (O(votes)).
+    """
+    known_p = np.isin(new.participant_ids, old.participant_ids)
+    known_t = np.isin(new.statement_ids, old.statement_ids)
+    appended = (
+        len(old.participant_ids) == 0
+        or bool(np.all(new.participant_ids[~known_p] > old.participant_ids[-1]))
+    ) and (
+        len(old.statement_ids) == 0
+        or bool(np.all(new.statement_ids[~known_t] > old.statement_ids[-1]))
+    )
+    if not appended:
+        return _merge_reindexed(old, new)
+    pids = np.concatenate([old.participant_ids, new.participant_ids[~known_p]])
+    tids = np.concatenate([old.statement_ids, new.statement_ids[~known_t]])
+    rows = np.searchsorted(pids, new.participant_ids)[new.rows()]
+    cols = np.searchsorted(tids, new.statement_ids)[new.indices]
+    n_old_rows = len(old.participant_ids)
+    indptr = np.concatenate([old.indptr, np.full(len(pids) - n_old_rows, old.indptr[-1])])
+    # Position of each new cell inside its row of the old arrays (few votes: a short loop).
+    positions = np.empty(len(rows), dtype=np.int64)
+    exists = np.zeros(len(rows), dtype=bool)
+    for i, (r, c) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
+        lo, hi = int(indptr[r]), int(indptr[r + 1])
+        at = lo + int(np.searchsorted(old.indices[lo:hi], c))
+        positions[i] = at
+        exists[i] = at < hi and old.indices[at] == c
+    values = old.values.copy()
+    values[positions[exists]] = new.values[exists]
+    fresh = ~exists
+    indices = np.insert(old.indices, positions[fresh], cols[fresh].astype(np.int32))
+    values = np.insert(values, positions[fresh], new.values[fresh])
+    added = np.bincount(rows[fresh], minlength=len(pids))
+    indptr = indptr + np.concatenate([[0], np.cumsum(added)])
+    first_seen = np.concatenate(
+        [
+            old.first_seen,
+            new.first_seen[np.flatnonzero(~known_p)] + int(old.first_seen.max(initial=0)) + 1,
+        ]
+    )
+    return VoteMatrix(pids, tids, indptr, indices, values, first_seen)
+
+
+def _merge_reindexed(old: VoteMatrix, new: VoteMatrix) -> VoteMatrix:
+    """:func:`merge_votes` when newcomers' ids interleave with existing ones."""
     pids = np.union1d(old.participant_ids, new.participant_ids)
     tids = np.union1d(old.statement_ids, new.statement_ids)
     n_cols = len(tids)

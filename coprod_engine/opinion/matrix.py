@@ -141,9 +141,13 @@ def vote_matrix(
     vals = np.asarray(votes).ravel()
     if not (len(pids) == len(tids) == len(vals)):
         raise InputFormatError("participant ids, statement ids and votes differ in length")
-    if len(vals) and (vals.min() < -1 or vals.max() > 1 or not np.all(vals == np.round(vals))):
+    if len(vals) and (
+        vals.min() < -1
+        or vals.max() > 1
+        or (vals.dtype.kind == "f" and not np.all(vals == np.round(vals)))
+    ):
         raise InputFormatError("a vote must be -1 (disagree), 0 (pass) or 1 (agree)")
-    vals = vals.astype(np.int8)
+    vals = vals.astype(np.int8, copy=False)
     if timestamps is not None:
         times = np.asarray(timestamps, dtype=np.int64).ravel()
         if len(times) != len(vals):

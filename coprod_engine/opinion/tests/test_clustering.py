@@ -57,3 +57,24 @@ def test_it_finds_three_separated_groups() -> None:
     labels = choice.labels[3].reshape(12, 3)
     assert all(len(set(labels[:, b])) == 1 for b in range(3))
     assert len(set(labels[0])) == 3
+
+
+def test_it_assigns_exactly_like_plain_lloyd_iterations_with_bounds() -> None:
+    from coprod_engine.opinion import clustering
+
+    rng = np.random.default_rng(7)
+    pts = np.vstack([rng.normal(c, 0.6, size=(400, 2)) for c in ((0, 0), (3, 1), (-2, 2))])
+    fast_centres, fast_labels = kmeans(pts, 30, max_iter=100)
+    # Plain Lloyd with the same start and stopping rule.
+    centres = clustering._first_distinct(pts, 30)
+    labels = clustering._assign(pts, centres)
+    for _ in range(100):
+        new, labels = clustering._recentre(pts, np.ones(len(pts)), labels, len(centres))
+        settled = clustering._same_clustering(centres, new)
+        centres = new
+        labels = clustering._assign(pts, centres)
+        if settled:
+            break
+    centres, labels = clustering._recentre(pts, np.ones(len(pts)), labels, len(centres))
+    np.testing.assert_allclose(fast_centres, centres, atol=1e-12)
+    assert fast_labels.tolist() == labels.tolist()

@@ -143,3 +143,14 @@ def test_it_refuses_a_meaningless_confidence() -> None:
     t = Tallies(np.ones((1, 1), int), np.zeros((1, 1), int), np.ones((1, 1), int))
     with pytest.raises(InputFormatError):
         cross_consensus(t, np.array([0]), ("a",), np.array([False]), confidence=1.5)
+
+
+def test_it_merges_new_votes_whose_ids_fall_between_existing_ones() -> None:
+    old = vote_matrix([0, 4, 4], [0, 6, 2], [1, 1, -1])
+    new = vote_matrix([2, 4, 0], [3, 2, 9], [1, 0, -1])
+    merged = merge_votes(old, new)
+    direct = vote_matrix([0, 4, 4, 2, 4, 0], [0, 6, 2, 3, 2, 9], [1, 1, -1, 1, 0, -1])
+    assert merged.participant_ids.tolist() == [0, 2, 4]
+    assert merged.statement_ids.tolist() == [0, 2, 3, 6, 9]
+    assert (merged.to_csr() != direct.to_csr()).nnz == 0
+    assert merged.to_csr()[2, 1] == 0 and merged.nnz == direct.nnz
