@@ -15,6 +15,7 @@ k-smoothing, so its groups differ from Polis above ~100 participants).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -67,10 +68,8 @@ def load(
 
 def _reset_peak() -> int:
     """Reset VmHWM and return the current RSS in bytes (Linux)."""
-    try:
+    with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
     return _status("VmRSS")
 
 

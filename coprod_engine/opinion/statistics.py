@@ -13,6 +13,7 @@ Small, C. et al. (2021). *Recerca*, 26(2), section on representative comments.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -60,14 +61,15 @@ def tally(matrix: VoteMatrix, labels: NDArray[np.int64], n_labels: int) -> Talli
     n_cols = matrix.shape[1]
     # int32 keys halve the memory traffic of these O(votes) passes.
     small = n_labels * n_cols * 3 < 2**31
-    dtype = np.int32 if small else np.int64
+    dtype: type[np.signedinteger[Any]] = np.int32 if small else np.int64
+    key: NDArray[np.signedinteger[Any]]
     if n_labels == 1 and bool(np.all(labels == 0)):
         # Everyone in one group: no need to expand the rows.
-        key = matrix.indices.astype(dtype) * 3 + (matrix.values + 1)
+        key = matrix.indices.astype(dtype) * 3 + (matrix.values + 1).astype(dtype)
     else:
         row_labels = np.repeat(labels.astype(dtype), np.diff(matrix.indptr))
         kept = row_labels >= 0
-        key = (row_labels * n_cols + matrix.indices) * 3 + (matrix.values + 1)
+        key = (row_labels * n_cols + matrix.indices) * 3 + (matrix.values + 1).astype(dtype)
         if not kept.all():
             key = key[kept]
     counts = np.bincount(key, minlength=n_labels * n_cols * 3).reshape(n_labels, n_cols, 3)
