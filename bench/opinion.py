@@ -125,8 +125,12 @@ def run_one(engine: str, name: str, data: Path) -> dict[str, object]:
                 "modified": ts if ts is not None else np.arange(len(v)),
             }
         )
-        if ts is not None:  # red-dwarf keeps the last row of a cell: give it time order
-            frame = frame.sort_values("modified", kind="stable")
+        if ts is not None:
+            # red-dwarf pivots the votes and fails on repeated cells (openData keeps every vote
+            # event): hand it each cell's latest vote, as the Polis API would (not timed).
+            frame = frame.sort_values("modified", kind="stable").drop_duplicates(
+                ["participant_id", "statement_id"], keep="last"
+            )
         base = _reset_peak()
         start, cpu = time.perf_counter(), time.process_time()
         res = run_pipeline(votes=frame, mod_out_statement_ids=list(mod_out), random_state=0)

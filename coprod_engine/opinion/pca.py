@@ -19,6 +19,7 @@ matrices. *Numerische Mathematik*, 16, 205–223.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +35,9 @@ N_COMPONENTS = 2
 # Below this many cells a dense eigendecomposition is exact and cheap; above, multithreaded
 # dense LAPACK on a shared 2-core machine costs seconds, while sparse iteration stays linear.
 DENSE_CELLS = 250_000
+# Up to this many statements and Σ (votes per participant)² the Gram matrix XᵀX is formed once.
+GRAM_MAX_COLS = 3_000
+GRAM_MAX_COST = 5e7
 
 
 @dataclass(frozen=True)
@@ -125,8 +129,32 @@ def principal_components(
         evals, evecs = np.linalg.eigh(gram)
         comps = _pad(evecs[:, ::-1][:, :k].T, n_cols)
         return _align(comps, start), 0
+    row_nnz = np.diff(centred.indptr).astype(np.float64)
+    if n_cols <= GRAM_MAX_COLS and float(row_nnz @ row_nnz) <= GRAM_MAX_COST:
+        # XᵀX costs Σ (votes per participant)²: cheap for real conversations, and then each
+        # iteration is a small dense product instead of two passes over every vote.
+        gram = (centred.T @ centred).toarray()
+        return _subspace_iteration(
+            lambda q: gram @ q, n_cols, start, seed, 1e-12 if tol is None else tol, max_iter
+        )
     if tol is None:
         tol = 1e-12 if centred.nnz <= 1_000_000 else 1e-7
+    transposed = centred.T
+    return _subspace_iteration(
+        lambda q: transposed @ (centred @ q), n_cols, start, seed, tol, max_iter
+    )
+
+
+def _subspace_iteration(
+    apply: Callable[[NDArray[np.float64]], NDArray[np.float64]],
+    n_cols: int,
+    start: NDArray[np.float64] | None,
+    seed: int,
+    tol: float,
+    max_iter: int,
+) -> tuple[NDArray[np.float64], int]:
+    """Block subspace iteration with Rayleigh–Ritz for the top two eigenvectors of ``apply``."""
+    k = min(N_COMPONENTS, n_cols)
     block = min(n_cols, 8 if start is None else 4)
     generator = rng(seed)
     q = generator.standard_normal((n_cols, block))
@@ -136,8 +164,7 @@ def principal_components(
     comps = q[:, :k].T
     iterations = 0
     for iterations in range(1, max_iter + 1):  # noqa: B007 - the count is reported
-        y = centred @ q
-        z = centred.T @ y  # C q, with C = XᵀX (the CSC view: no copy)
+        z = apply(q)  # C q, with C = XᵀX
         small = q.T @ z
         evals, evecs = np.linalg.eigh((small + small.T) / 2)
         order = np.argsort(evals)[::-1]

@@ -48,7 +48,13 @@ def test_it_scales_sparse_voters_away_from_the_centre() -> None:
     )
 
 
-def test_it_finds_the_same_components_by_sparse_iteration_as_by_dense_algebra() -> None:
+@pytest.mark.parametrize("gram_cost", [5e7, 0.0], ids=["gram-iteration", "sparse-iteration"])
+def test_it_finds_the_same_components_by_iteration_as_by_dense_algebra(
+    gram_cost: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coprod_engine.opinion import pca
+
+    monkeypatch.setattr(pca, "GRAM_MAX_COST", gram_cost)
     pids, tids, votes = _random_votes(3000, 200, 0.05, 2)
     m = vote_matrix(pids, tids, votes)
     centred, _, _ = centred_matrix(m, np.zeros(m.shape[1], dtype=bool))
