@@ -21,7 +21,9 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -80,19 +82,57 @@ def _status(key: str) -> int:
     return 0
 
 
+def _timed(call: Callable[[], Any], out: dict[str, object]) -> Any:
+    """Run ``call``: peak memory of the first run; best wall (and its CPU) of runs filling ~2 s.
+
+    The minimum of repeated runs is the usual estimate of what the code costs (timeit); the
+    machine is shared, so single runs mostly measure the neighbours.
+    """
+    base = _reset_peak()
+    best, best_cpu, spent, runs = float("inf"), 0.0, 0.0, 0
+    result = None
+    while runs == 0 or (spent < 2.0 and runs < 5):
+        start, cpu = time.perf_counter(), time.process_time()
+        result = call()
+        wall = time.perf_counter() - start
+        if runs == 0:
+            out["peak_bytes"] = _status("VmHWM") - base
+        if wall < best:
+            best, best_cpu = wall, time.process_time() - cpu
+        spent += wall
+        runs += 1
+    out["seconds"], out["cpu"], out["runs"] = best, best_cpu, runs
+    return result
+
+
+def _warm_up(engine: str) -> None:
+    """One tiny run first, so imports and lazy initialisation are not timed (both engines)."""
+    p, c, v = synthetic_votes(60, 20, density=0.5, seed=9)
+    if engine == "coprod":
+        from coprod_engine.opinion import opinion_map
+
+        opinion_map(p, c, v)
+    else:
+        import pandas as pd
+        from reddwarf.implementations.polis import run_pipeline
+
+        run_pipeline(
+            votes=pd.DataFrame(
+                {"participant_id": p, "statement_id": c, "vote": v, "modified": np.arange(len(v))}
+            ),
+            random_state=0,
+        )
+
+
 def run_one(engine: str, name: str, data: Path) -> dict[str, object]:
     """Time one engine on one conversation (called in a subprocess)."""
     p, c, v, ts, mod_out = load(name, data)
     out: dict[str, object] = {"votes": len(v)}
+    _warm_up(engine)
     if engine == "coprod":
         from coprod_engine.opinion import opinion_map, opinion_map_update
 
-        base = _reset_peak()
-        start, cpu = time.perf_counter(), time.process_time()
-        result = opinion_map(p, c, v, timestamps=ts, mod_out=mod_out)
-        out["seconds"] = time.perf_counter() - start
-        out["cpu"] = time.process_time() - cpu
-        out["peak_bytes"] = _status("VmHWM") - base
+        result = _timed(lambda: opinion_map(p, c, v, timestamps=ts, mod_out=mod_out), out)
         out["pca_iterations"] = result.projection.iterations
         if name == LARGEST:
             rng = np.random.default_rng(1)
@@ -131,12 +171,10 @@ def run_one(engine: str, name: str, data: Path) -> dict[str, object]:
             frame = frame.sort_values("modified", kind="stable").drop_duplicates(
                 ["participant_id", "statement_id"], keep="last"
             )
-        base = _reset_peak()
-        start, cpu = time.perf_counter(), time.process_time()
-        res = run_pipeline(votes=frame, mod_out_statement_ids=list(mod_out), random_state=0)
-        out["seconds"] = time.perf_counter() - start
-        out["cpu"] = time.process_time() - cpu
-        out["peak_bytes"] = _status("VmHWM") - base
+        res = _timed(
+            lambda: run_pipeline(votes=frame, mod_out_statement_ids=list(mod_out), random_state=0),
+            out,
+        )
         cols = list(res.filtered_vote_matrix.columns)
         comps = np.zeros((2, len(cols)))
         comps[:, :] = res.reducer.components_[:2]  # type: ignore[union-attr]

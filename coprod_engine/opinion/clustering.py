@@ -36,6 +36,8 @@ BASE_K = 100
 # ``max-iters`` (default 20): Polis' base clustering, like its group clustering, stops at 20.
 BASE_ITERS = 20
 GROUP_ITERS = 20
+# Below this many point × centre pairs, plain distance matrices beat trees and bounds.
+DENSE_ASSIGN = 400_000
 MAX_MAX_K = 5
 K_BUFFER = 4
 SAME_CENTER = 0.01
@@ -77,7 +79,7 @@ def _clean_start(
 
 
 def _assign(points: NDArray[np.float64], centres: NDArray[np.float64]) -> NDArray[np.int64]:
-    if len(centres) <= 8:
+    if len(centres) <= 8 or len(points) * len(centres) <= DENSE_ASSIGN:
         d = ((points[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
         return np.argmin(d, axis=1)
     _, labels = cKDTree(centres).query(points)
@@ -124,7 +126,7 @@ def kmeans(
         return np.zeros((0, 2)), np.zeros(0, dtype=np.int64)
     w = np.ones(len(points)) if weights is None else np.asarray(weights, dtype=np.float64)
     centres = _first_distinct(points, k) if start is None else _clean_start(points, start, k)
-    if len(centres) <= 8:
+    if len(centres) <= 8 or len(points) * len(centres) <= DENSE_ASSIGN:
         labels = _assign(points, centres)
         for _ in range(max_iter):
             new_centres, labels = _recentre(points, w, labels, len(centres))

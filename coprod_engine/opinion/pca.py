@@ -38,6 +38,9 @@ DENSE_CELLS = 250_000
 # Up to this many statements and Σ (votes per participant)² the Gram matrix XᵀX is formed once.
 GRAM_MAX_COLS = 3_000
 GRAM_MAX_COST = 5e7
+# Densify X to form XᵀX with BLAS below this many cells; decompose XᵀX exactly below this size.
+DENSE_GRAM_CELLS = 4_000_000
+EIGH_MAX_COLS = 700
 
 
 @dataclass(frozen=True)
@@ -124,16 +127,20 @@ def principal_components(
     """
     n_rows, n_cols = centred.shape
     k = min(N_COMPONENTS, n_cols)
-    if n_rows * n_cols <= DENSE_CELLS or n_cols <= 2 * N_COMPONENTS + 2:
-        gram = (centred.T @ centred).toarray()
-        evals, evecs = np.linalg.eigh(gram)
-        comps = _pad(evecs[:, ::-1][:, :k].T, n_cols)
-        return _align(comps, start), 0
     row_nnz = np.diff(centred.indptr).astype(np.float64)
-    if n_cols <= GRAM_MAX_COLS and float(row_nnz @ row_nnz) <= GRAM_MAX_COST:
-        # XᵀX costs Σ (votes per participant)²: cheap for real conversations, and then each
-        # iteration is a small dense product instead of two passes over every vote.
-        gram = (centred.T @ centred).toarray()
+    if n_rows * n_cols <= DENSE_CELLS or (
+        n_cols <= GRAM_MAX_COLS and float(row_nnz @ row_nnz) <= GRAM_MAX_COST
+    ):
+        # XᵀX costs Σ (votes per participant)²: cheap for real conversations. Then either an
+        # exact eigendecomposition (few statements) or iterations on a small dense matrix.
+        if n_rows * n_cols <= DENSE_GRAM_CELLS:
+            dense = centred.toarray()
+            gram = dense.T @ dense
+        else:
+            gram = (centred.T @ centred).toarray()
+        if n_cols <= EIGH_MAX_COLS:
+            _, evecs = np.linalg.eigh(gram)
+            return _align(_pad(evecs[:, ::-1][:, :k].T, n_cols), start), 0
         return _subspace_iteration(
             lambda q: gram @ q, n_cols, start, seed, 1e-12 if tol is None else tol, max_iter
         )

@@ -59,9 +59,12 @@ def test_it_finds_three_separated_groups() -> None:
     assert len(set(labels[0])) == 3
 
 
-def test_it_assigns_exactly_like_plain_lloyd_iterations_with_bounds() -> None:
+def test_it_assigns_exactly_like_plain_lloyd_iterations_with_bounds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from coprod_engine.opinion import clustering
 
+    monkeypatch.setattr(clustering, "DENSE_ASSIGN", 0)  # force Hamerly's bounded iterations
     rng = np.random.default_rng(7)
     pts = np.vstack([rng.normal(c, 0.6, size=(400, 2)) for c in ((0, 0), (3, 1), (-2, 2))])
     fast_centres, fast_labels = kmeans(pts, 30, max_iter=100)
