@@ -80,8 +80,13 @@ def _clean_start(
 
 def _assign(points: NDArray[np.float64], centres: NDArray[np.float64]) -> NDArray[np.int64]:
     if len(centres) <= 8 or len(points) * len(centres) <= DENSE_ASSIGN:
-        d = ((points[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
-        return np.argmin(d, axis=1)
+        # Two (n, k) planes instead of an (n, k, 2) block: the sum over a length-2 axis is slow.
+        dx = np.subtract.outer(points[:, 0], centres[:, 0])
+        dy = np.subtract.outer(points[:, 1], centres[:, 1])
+        dx *= dx
+        dy *= dy
+        dx += dy
+        return np.argmin(dx, axis=1)
     _, labels = cKDTree(centres).query(points)
     return np.asarray(labels, dtype=np.int64)
 

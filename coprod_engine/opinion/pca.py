@@ -40,7 +40,7 @@ GRAM_MAX_COLS = 3_000
 GRAM_MAX_COST = 5e7
 # Densify X to form XᵀX with BLAS below this many cells; decompose XᵀX exactly below this size.
 DENSE_GRAM_CELLS = 4_000_000
-EIGH_MAX_COLS = 700
+EIGH_MAX_COLS = 250
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,8 @@ def principal_components(
     ):
         # XᵀX costs Σ (votes per participant)²: cheap for real conversations. Then either an
         # exact eigendecomposition (few statements) or iterations on a small dense matrix.
-        if n_rows * n_cols <= DENSE_GRAM_CELLS:
+        sparse_cost = 10.0 * float(row_nnz @ row_nnz)  # SpGEMM costs ~10× a dense flop
+        if n_rows * n_cols <= DENSE_GRAM_CELLS and n_rows * n_cols * n_cols < sparse_cost:
             dense = centred.toarray()
             gram = dense.T @ dense
         else:
