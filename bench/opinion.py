@@ -246,8 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"load average at start: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} on {os.cpu_count()} cores"
     )
+    print("best wall seconds of runs filling ~2 s (CPU seconds of that run); peak = extra resident")
     print(
-        "wall seconds (CPU seconds); peak = extra resident memory during the call; one BLAS thread each"
+        "memory during the first run; one BLAS thread each; imports warmed up on a tiny input first"
     )
     print(
         f"{'conversation':32} {'votes':>10} {'coprod s (cpu)':>15} {'peak MB':>8} {'red-dwarf s (cpu)':>18} {'peak MB':>8} {'ratio':>7}  outcomes"
