@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from coprod.opinions.models import (
     Conversation,
+    OpinionMapResult,
     Statement,
     StatementStatus,
     Vote,
@@ -136,3 +137,47 @@ def vote_cast(*, voter: Voter, statement: Statement, value: int, submission_key:
             update_fields=["value", "updated_at"],
         )
     return Vote.objects.get(voter=voter, statement=event.statement)
+
+
+@transaction.atomic
+def map_compute(*, conversation: Conversation, seed: int | None = None) -> OpinionMapResult:
+    """Compute the opinion map from the current votes and store it with what replays it.
+
+    Rejected statements are moderated out and meta statements kept apart, as in Polis.
+    Knowledge types and stakeholder roles come from each voter, so the map also shows where
+    lived experience, practice and research meet.
+    """
+    from coprod_engine.opinion import opinion_map
+
+    rows = list(
+        Vote.objects.filter(statement__conversation=conversation).values_list(
+            "voter_id", "statement_id", "value"
+        )
+    )
+    statuses = dict(conversation.statements.values_list("id", "status"))
+    voters = conversation.voters.values_list("id", "knowledge_type", "stakeholder_role")
+    seed = conversation.pk if seed is None else seed
+    voter_ids, statement_ids, values = (
+        (list(column) for column in zip(*rows, strict=True)) if rows else ([], [], [])
+    )
+    result = opinion_map(
+        voter_ids,
+        statement_ids,
+        values,
+        mod_out=[
+            s
+            for s, status in statuses.items()
+            if status in (StatementStatus.REJECTED, StatementStatus.PENDING)
+        ],
+        meta=[s for s, status in statuses.items() if status == StatementStatus.META],
+        knowledge_types={v: k for v, k, _r in voters if k},
+        stakeholder_roles={v: r for v, _k, r in voters if r},
+        seed=seed,
+    )
+    return OpinionMapResult.objects.create(
+        conversation=conversation,
+        engine_version=result.engine_version,
+        input_hash=result.input_hash,
+        n_votes=len(rows),
+        result=result.as_dict(),
+    )

@@ -18,8 +18,10 @@ from coprod.http import AuthenticatedRequest
 from coprod.opinions import services
 from coprod.opinions.forms import ConversationForm, StatementForm, VoteForm
 from coprod.opinions.models import Conversation, Statement, StatementStatus, Voter
+from coprod.opinions.results import map_results
 from coprod.opinions.selectors import latest_result, next_statement, voter_progress
-from coprod.processes.models import Phase
+from coprod.opinions.tasks import map_refresh_soon
+from coprod.processes.models import KnowledgeType, Phase, StakeholderRole
 from coprod.processes.roles import participation_of
 from coprod.processes.views import require, visible_process_or_404
 
@@ -113,6 +115,8 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    else:
+        map_refresh_soon(convo)
     if request.headers.get("HX-Request"):
         return render(request, "opinions/_vote_card.html", _vote_context(request, convo, voter))
     return redirect("opinions:conversation", convo.pk)
@@ -177,6 +181,7 @@ def moderate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     convo = conversation_or_404(request, pk)
+    result = latest_result(convo)
     statements = convo.statements.filter(status=StatementStatus.ACCEPTED).annotate(
         agree=Count("votes", filter=Q(votes__value=1)),
         disagree=Count("votes", filter=Q(votes__value=-1)),
@@ -188,7 +193,15 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         "process": convo.process,
         "statements": statements,
         "voters": convo.voters.filter(votes__isnull=False).distinct().count(),
-        "result": latest_result(convo),
+        "result": result,
+        "map": map_results(
+            result.result,
+            {s.pk: s for s in statements},
+            knowledge_names={k: str(v) for k, v in KnowledgeType.choices},
+            role_names={k: str(v) for k, v in StakeholderRole.choices},
+        )
+        if result
+        else None,
     }
     return render(request, "opinions/results.html", context)
 
