@@ -22,8 +22,8 @@ from coprod.opinions.models import (
     Voter,
     VoteValue,
 )
-from coprod.processes.models import Participant, Phase
-from coprod.processes.services import phase_method_attach
+from coprod.processes.models import Idea, IdeaOrigin, Need, Participant, Phase
+from coprod.processes.services import idea_submit, need_submit, phase_method_attach
 
 METHOD_KEY = "opinion_map"
 
@@ -181,3 +181,41 @@ def map_compute(*, conversation: Conversation, seed: int | None = None) -> Opini
         n_votes=len(rows),
         result=result.as_dict(),
     )
+
+
+@transaction.atomic
+def statement_promote(
+    *, statement: Statement, into: str, knowledge_type: str, by: Participant
+) -> Need | Idea:
+    """Carry a statement into the spine as a need or an idea, keeping the link both ways.
+
+    The statement's author stays the author when they took part as a participant; an
+    anonymous or seed statement is carried by the facilitator who promotes it.
+    """
+    if into not in ("need", "idea"):
+        raise ValidationError(_("A statement becomes a need or an idea."))
+    if statement.promoted_need_id or statement.promoted_idea_id:
+        raise ValidationError(_("This statement is already in the process's chain."))
+    process = statement.conversation.phase_method.phase.process
+    author = (
+        statement.author.participant if statement.author and statement.author.participant else by
+    )
+    if into == "need":
+        need = need_submit(
+            process=process, author=author, title=statement.text, knowledge_type=knowledge_type
+        )
+        statement.promoted_need = need
+        statement.save(update_fields=["promoted_need"])
+        return need
+    idea = idea_submit(
+        process=process,
+        author=author,
+        title=statement.text,
+        needs=[],
+        knowledge_type=knowledge_type,
+        origin=IdeaOrigin.OPINION_MAP,
+        origin_note=str(statement.conversation.question)[:250],
+    )
+    statement.promoted_idea = idea
+    statement.save(update_fields=["promoted_idea"])
+    return idea

@@ -163,20 +163,44 @@ def moderate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             Statement, pk=request.POST.get("statement"), conversation=convo
         )
         try:
-            services.statement_moderate(statement=statement, status=request.POST.get("status", ""))
+            if "promote" in request.POST:
+                _promote(request, statement)
+            else:
+                services.statement_moderate(
+                    statement=statement, status=request.POST.get("status", "")
+                )
+                messages.success(request, _("Moderation saved."))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Moderation saved."))
         return redirect("opinions:moderate", convo.pk)
-    statements = convo.statements.select_related("duplicate_of").order_by("status", "id")
+    statements = convo.statements.select_related("duplicate_of", "promoted_need", "promoted_idea")
     context = {
         "conversation": convo,
         "process": convo.process,
-        "statements": statements,
+        "statements": statements.order_by("status", "id"),
         "statuses": StatementStatus.choices,
+        "knowledge_types": KnowledgeType.choices,
+        "can_promote": request.user.has_perm("processes.facilitate", convo.process),
     }
     return render(request, "opinions/moderate.html", context)
+
+
+def _promote(request: AuthenticatedRequest, statement: Statement) -> None:
+    """Only those who run the process carry statements into its chain."""
+    process = statement.conversation.process
+    require(request, "processes.facilitate", process)
+    by = participation_of(request.user, process)
+    if by is None:
+        raise PermissionDenied
+    target = services.statement_promote(
+        statement=statement,
+        into=request.POST.get("promote", ""),
+        knowledge_type=request.POST.get("knowledge_type", ""),
+        by=by,
+    )
+    messages.success(
+        request, _("“%(title)s” is now in the process's chain.") % {"title": target.title}
+    )
 
 
 def results(request: HttpRequest, pk: int) -> HttpResponse:
