@@ -146,7 +146,7 @@ def _points(blob: dict[str, Any]) -> list[MapPoint]:
         MapPoint(
             x=round(50 + 45 * x / span, 2),
             y=round(50 - 45 * y / span, 2),
-            r=round(1.2 + 3.5 * (c / top) ** 0.5, 2),
+            r=round(0.8 + 2.2 * (c / top) ** 0.5, 2),
             group=group_of.get(b, "?"),
         )
         for b, (x, y, c) in enumerate(zip(xs, ys, counts, strict=True))

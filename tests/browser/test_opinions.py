@@ -68,4 +68,5 @@ def test_it_shows_the_map_groups_and_knowledge_comparison_accessibly(
         page.goto(f"{live_server.url}/{language}/c/{conversation.pk}/results/")
         check_a11y(f"opinion map with groups ({language})")
     assert page.locator(".opinion-map svg circle").count() >= 2
+    assert "," not in (page.locator(".opinion-map svg circle").first.get_attribute("cx") or ",")
     assert "Where the kinds of knowledge meet" in page.content()
