@@ -65,3 +65,8 @@ class StatementForm(forms.Form):
         self.fields["text"].help_text = _(
             "One idea, in a sentence others can agree or disagree with (%(limit)d characters at most)."
         ) % {"limit": limit}
+
+
+class PolisImportForm(forms.Form):
+    votes = forms.FileField(label=_("votes.csv (Polis openData export)"))
+    comments = forms.FileField(label=_("comments.csv (Polis openData export)"))

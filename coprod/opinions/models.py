@@ -122,6 +122,7 @@ class Statement(models.Model):
         related_name="+",
         verbose_name=_("looks like"),
     )
+    polis_tid = models.IntegerField(_("Polis statement id"), null=True, blank=True, editable=False)
     promoted_need = models.ForeignKey(
         Need, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -134,6 +135,12 @@ class Statement(models.Model):
         verbose_name = _("statement")
         verbose_name_plural = _("statements")
         ordering = ["id"]
+        constraints = [
+            # Importing the same Polis export twice updates it instead of doubling it.
+            models.UniqueConstraint(
+                fields=["conversation", "polis_tid"], name="one_statement_per_polis_tid"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text

@@ -14,4 +14,6 @@ urlpatterns = [
     path("c/<int:pk>/statements/", views.statement_create, name="statement_create"),
     path("c/<int:pk>/moderate/", views.moderate, name="moderate"),
     path("c/<int:pk>/results/", views.results, name="results"),
+    path("c/<int:pk>/polis/import/", views.polis_import, name="polis_import"),
+    path("c/<int:pk>/polis/export/", views.polis_export, name="polis_export"),
 ]

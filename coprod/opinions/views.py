@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import secrets
+import tempfile
 import uuid
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coprod.http import AuthenticatedRequest
-from coprod.opinions import services
-from coprod.opinions.forms import ConversationForm, StatementForm, VoteForm
+from coprod.opinions import polis_files, services
+from coprod.opinions.forms import ConversationForm, PolisImportForm, StatementForm, VoteForm
 from coprod.opinions.models import Conversation, Statement, StatementStatus, Voter
 from coprod.opinions.results import map_results
 from coprod.opinions.selectors import latest_result, next_statement, voter_progress
@@ -24,6 +26,7 @@ from coprod.opinions.tasks import map_refresh_soon
 from coprod.processes.models import KnowledgeType, Phase, StakeholderRole
 from coprod.processes.roles import participation_of
 from coprod.processes.views import require, visible_process_or_404
+from coprod_engine.exceptions import EngineError
 
 INVALID = 422
 
@@ -250,3 +253,52 @@ def conversation_create(request: AuthenticatedRequest, slug: str, phase_id: int)
     status = INVALID if form.is_bound else 200
     context = {"form": form, "process": process, "phase": phase}
     return render(request, "opinions/conversation_form.html", context, status=status)
+
+
+@login_required
+def polis_import(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    convo = conversation_or_404(request, pk)
+    require(request, "processes.facilitate", convo.process)
+    form = PolisImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        with tempfile.TemporaryDirectory() as folder:
+            for name in ("votes", "comments"):
+                with open(Path(folder) / f"{name}.csv", "wb") as target:
+                    for chunk in form.cleaned_data[name].chunks():
+                        target.write(chunk)
+            try:
+                summary = polis_files.polis_import(conversation=convo, folder=Path(folder))
+            except EngineError as error:
+                form.add_error(
+                    None,
+                    _("These files could not be read as a Polis export: %(error)s")
+                    % {"error": error},
+                )
+            else:
+                map_refresh_soon(convo)
+                messages.success(
+                    request,
+                    _("Imported %(statements)s statements, %(voters)s voters and %(votes)s votes.")
+                    % {
+                        "statements": summary.statements,
+                        "voters": summary.voters,
+                        "votes": summary.votes,
+                    },
+                )
+                return redirect("opinions:moderate", convo.pk)
+    status = INVALID if form.is_bound else 200
+    context = {"form": form, "conversation": convo, "process": convo.process}
+    return render(request, "opinions/polis_import.html", context, status=status)
+
+
+@login_required
+def polis_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    convo = conversation_or_404(request, pk)
+    require(request, "processes.facilitate", convo.process)
+    response = HttpResponse(
+        polis_files.polis_export_zip(conversation=convo), content_type="application/zip"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="coprod-conversation-{convo.pk}-polis.zip"'
+    )
+    return response

@@ -32,6 +32,8 @@ def test_it_opens_a_conversation_and_takes_votes_from_the_keyboard(
     opened = Conversation.objects.get()
     page.goto(f"{base}/fr-ca/c/{opened.pk}/moderate/")
     check_a11y("moderate statements")
+    page.goto(f"{base}/fr-ca/c/{opened.pk}/polis/import/")
+    check_a11y("import a Polis export")
 
     page.context.clear_cookies()
     _sign_in(page, base, "participant@example.org")

@@ -1,0 +1,154 @@
+"""Import a Polis export into a conversation, and export a conversation in Polis' format.
+
+The file formats are the engine's (``coprod_engine.io.polis``); this module maps them onto the
+platform's statements, anonymous voters and votes, idempotently: importing the same export
+twice leaves the same conversation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+
+from coprod.opinions.models import Conversation, Statement, StatementStatus, Vote, VoteEvent, Voter
+from coprod.opinions.services import normalise
+from coprod_engine.io.polis import PolisConversation, read_polis, write_opendata
+
+POLIS_STATUS = {
+    -1: StatementStatus.REJECTED,
+    0: StatementStatus.ACCEPTED,
+    1: StatementStatus.ACCEPTED,
+}
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    statements: int
+    voters: int
+    votes: int
+
+
+def _latest_votes(
+    polis: PolisConversation,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One vote per participant and statement: the latest event, as Polis counts them."""
+    order = np.lexsort((polis.timestamps, polis.statement_ids, polis.participant_ids))
+    pids, tids = polis.participant_ids[order], polis.statement_ids[order]
+    last = np.ones(len(order), dtype=bool)
+    last[:-1] = (pids[1:] != pids[:-1]) | (tids[1:] != tids[:-1])
+    return pids[last], tids[last], polis.votes[order][last], polis.timestamps[order][last]
+
+
+@transaction.atomic
+def polis_import(*, conversation: Conversation, folder: Path) -> ImportSummary:
+    """Add a Polis export's statements, voters (anonymous, ``polis-<pid>``) and latest votes."""
+    polis = read_polis(folder)
+    tids = sorted(set(polis.texts) | {int(t) for t in np.unique(polis.statement_ids)})
+    existing = {s.polis_tid for s in conversation.statements.filter(polis_tid__isnull=False)}
+    Statement.objects.bulk_create(
+        Statement(
+            conversation=conversation,
+            text=polis.texts.get(tid, f"#{tid}")[:500],
+            normalised=normalise(polis.texts.get(tid, f"#{tid}"))[:500],
+            is_seed=False,
+            polis_tid=tid,
+            status=StatementStatus.META
+            if tid in polis.meta
+            else POLIS_STATUS.get(polis.moderation.get(tid, 0), StatementStatus.ACCEPTED),
+        )
+        for tid in tids
+        if tid not in existing
+    )
+    statement_of = dict(
+        conversation.statements.filter(polis_tid__isnull=False).values_list("polis_tid", "id")
+    )
+    pids, vote_tids, values, times = _latest_votes(polis)
+    keys = {f"polis-{int(p)}" for p in np.unique(pids)}
+    Voter.objects.bulk_create(
+        [Voter(conversation=conversation, anonymous_key=k) for k in sorted(keys)],
+        ignore_conflicts=True,
+    )
+    voter_of = dict(
+        conversation.voters.filter(anonymous_key__in=keys).values_list("anonymous_key", "id")
+    )
+    now = timezone.now()
+    votes = [
+        Vote(
+            voter_id=voter_of[f"polis-{int(p)}"],
+            statement_id=statement_of[int(t)],
+            value=int(v),
+            updated_at=dt.datetime.fromtimestamp(int(ts) / 1000, tz=dt.UTC) if ts else now,
+        )
+        for p, t, v, ts in zip(pids, vote_tids, values, times, strict=True)
+    ]
+    Vote.objects.bulk_create(
+        votes,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["voter", "statement"],
+        update_fields=["value", "updated_at"],
+    )
+    VoteEvent.objects.bulk_create(
+        [
+            VoteEvent(
+                voter_id=v.voter_id,
+                statement_id=v.statement_id,
+                value=v.value,
+                submission_key=f"polis-{v.statement_id}",
+            )
+            for v in votes
+        ],
+        batch_size=2000,
+        ignore_conflicts=True,
+    )
+    return ImportSummary(statements=len(statement_of), voters=len(voter_of), votes=len(votes))
+
+
+def polis_export(*, conversation: Conversation, folder: Path) -> None:
+    """Write the conversation's current votes in the openData layout; voters are numbered only."""
+    rows = list(
+        Vote.objects.filter(statement__conversation=conversation)
+        .order_by("updated_at", "id")
+        .values_list("voter_id", "statement_id", "value", "updated_at")
+    )
+    numbers: dict[int, int] = {}
+    for voter_id, *_rest in rows:
+        numbers.setdefault(voter_id, len(numbers))
+    statements = conversation.statements.all()
+    polis = PolisConversation(
+        participant_ids=np.array([numbers[r[0]] for r in rows], dtype=np.int64),
+        statement_ids=np.array([r[1] for r in rows], dtype=np.int64),
+        votes=np.array([r[2] for r in rows], dtype=np.int8),
+        timestamps=np.array([int(r[3].timestamp() * 1000) for r in rows], dtype=np.int64),
+        texts={s.pk: s.text for s in statements},
+        moderation={
+            s.pk: (
+                -1
+                if s.status == StatementStatus.REJECTED
+                else 1
+                if s.status == StatementStatus.ACCEPTED
+                else 0
+            )
+            for s in statements
+        },
+        meta=tuple(s.pk for s in statements if s.status == StatementStatus.META),
+    )
+    write_opendata(polis, folder)
+
+
+def polis_export_zip(*, conversation: Conversation) -> bytes:
+    import zipfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        polis_export(conversation=conversation, folder=Path(tmp))
+        archive = Path(tmp) / "export.zip"
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+            for name in ("votes.csv", "comments.csv"):
+                bundle.write(Path(tmp) / name, name)
+        return archive.read_bytes()
