@@ -106,16 +106,18 @@ class ExplainedProject:
 
 def _payments(item: dict[str, Any]) -> str:
     low, high = item.get("min_payment") or 0.0, item.get("max_payment") or 0.0
+    count = int(item["payers"])
     if round(low) == round(high):
-        return _("%(count)s supporters paid %(amount)s $ each") % {
-            "count": item["payers"],
-            "amount": money(high),
-        }
-    return _("%(count)s supporters paid between %(low)s $ and %(high)s $ each") % {
-        "count": item["payers"],
-        "low": money(low),
-        "high": money(high),
-    }
+        return ngettext(
+            "%(count)s supporter paid %(amount)s $",
+            "%(count)s supporters paid %(amount)s $ each",
+            count,
+        ) % {"count": count, "amount": money(high)}
+    return ngettext(
+        "%(count)s supporter paid between %(low)s $ and %(high)s $",
+        "%(count)s supporters paid between %(low)s $ and %(high)s $ each",
+        count,
+    ) % {"count": count, "low": money(low), "high": money(high)}
 
 
 def explain(item: dict[str, Any]) -> str:
