@@ -65,6 +65,20 @@ def test_it_sets_up_a_budget_takes_a_keyboard_ballot_and_explains_the_results(
     assert budget.projects.count() == 3
     page.goto(f"{base}/fr-ca/b/{budget.pk}/paper/")
     check_a11y("paper ballots")
+    for ticked in ("Brumisateurs", "Abris frais"):  # two entries of ballot 7 that disagree
+        page.fill("#id_reference", "7")
+        page.get_by_label(ticked, exact=False).check()
+        with page.expect_navigation():
+            page.click("main form.stack-form button[type=submit]")
+    assert page.locator("form[action*='/discard/']").count() == 2
+    check_a11y("paper ballots that disagree")
+    with page.expect_navigation():
+        page.click("form[action*='/discard/'] >> nth=1")
+    page.fill("#id_reference", "7")
+    page.get_by_label("Brumisateurs", exact=False).check()
+    with page.expect_navigation():
+        page.click("main form.stack-form button[type=submit]")
+    assert "Les deux saisies concordent" in page.locator("main").inner_text()
 
     page.context.clear_cookies()
     _sign_in(page, base, "participant@example.org")
@@ -106,6 +120,7 @@ def test_it_sets_up_a_budget_takes_a_keyboard_ballot_and_explains_the_results(
     page.goto(f"{base}/fr-ca/b/{budget.pk}/results/")
     check_a11y("budget results")
     text = page.locator("main").inner_text()
+    assert "2 bulletins comptés" in text  # the online one and the agreed paper one
     assert "Retenu : 1 partisan·e a payé 3" in text, text
     assert "Ce qu'aurait choisi" in text
     assert csp_errors == []
