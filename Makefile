@@ -28,7 +28,9 @@ demo: sync messages
 	uv run python manage.py migrate --no-input -v0
 	uv run python manage.py demo_load
 	@echo "Coprod is served on http://$(HOST):$(PORT)/ (French) and http://$(HOST):$(PORT)/en/ (English). Ctrl-C stops it."
-	uv run python manage.py runserver $(HOST):$(PORT)
+	@# The background worker recomputes opinion maps after votes; it stops with the server.
+	uv run python manage.py db_worker --no-startup-delay -v0 & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  uv run python manage.py runserver $(HOST):$(PORT)
 
 chromium:  ## Debian's Chromium for the browser tests (never a downloaded browser)
 	@command -v chromium >/dev/null 2>&1 || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null)

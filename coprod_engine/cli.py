@@ -16,10 +16,17 @@ from coprod_engine import __version__
 from coprod_engine.budgeting import cli as budgeting_cli
 from coprod_engine.exceptions import EngineError
 from coprod_engine.grouping import cli as grouping_cli
+from coprod_engine.opinion import cli as opinion_cli
 from coprod_engine.pairwise import cli as pairwise_cli
 from coprod_engine.sortition import cli as sortition_cli
 
-FAMILIES: tuple[ModuleType, ...] = (pairwise_cli, budgeting_cli, sortition_cli, grouping_cli)
+FAMILIES: tuple[ModuleType, ...] = (
+    opinion_cli,
+    pairwise_cli,
+    budgeting_cli,
+    sortition_cli,
+    grouping_cli,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from coprod.opinions.models import (
     Conversation,
+    OpinionMapResult,
     Statement,
     StatementStatus,
     Vote,
@@ -21,8 +22,8 @@ from coprod.opinions.models import (
     Voter,
     VoteValue,
 )
-from coprod.processes.models import Participant, Phase
-from coprod.processes.services import phase_method_attach
+from coprod.processes.models import Idea, IdeaOrigin, Need, Participant, Phase
+from coprod.processes.services import idea_submit, need_submit, phase_method_attach
 
 METHOD_KEY = "opinion_map"
 
@@ -136,3 +137,85 @@ def vote_cast(*, voter: Voter, statement: Statement, value: int, submission_key:
             update_fields=["value", "updated_at"],
         )
     return Vote.objects.get(voter=voter, statement=event.statement)
+
+
+@transaction.atomic
+def map_compute(*, conversation: Conversation, seed: int | None = None) -> OpinionMapResult:
+    """Compute the opinion map from the current votes and store it with what replays it.
+
+    Rejected statements are moderated out and meta statements kept apart, as in Polis.
+    Knowledge types and stakeholder roles come from each voter, so the map also shows where
+    lived experience, practice and research meet.
+    """
+    from coprod_engine.opinion import opinion_map
+
+    rows = list(
+        Vote.objects.filter(statement__conversation=conversation).values_list(
+            "voter_id", "statement_id", "value"
+        )
+    )
+    statuses = dict(conversation.statements.values_list("id", "status"))
+    voters = conversation.voters.values_list("id", "knowledge_type", "stakeholder_role")
+    seed = conversation.pk if seed is None else seed
+    voter_ids, statement_ids, values = (
+        (list(column) for column in zip(*rows, strict=True)) if rows else ([], [], [])
+    )
+    result = opinion_map(
+        voter_ids,
+        statement_ids,
+        values,
+        mod_out=[
+            s
+            for s, status in statuses.items()
+            if status in (StatementStatus.REJECTED, StatementStatus.PENDING)
+        ],
+        meta=[s for s, status in statuses.items() if status == StatementStatus.META],
+        knowledge_types={v: k for v, k, _r in voters if k},
+        stakeholder_roles={v: r for v, _k, r in voters if r},
+        seed=seed,
+    )
+    return OpinionMapResult.objects.create(
+        conversation=conversation,
+        engine_version=result.engine_version,
+        input_hash=result.input_hash,
+        n_votes=len(rows),
+        result=result.as_dict(),
+    )
+
+
+@transaction.atomic
+def statement_promote(
+    *, statement: Statement, into: str, knowledge_type: str, by: Participant
+) -> Need | Idea:
+    """Carry a statement into the spine as a need or an idea, keeping the link both ways.
+
+    The statement's author stays the author when they took part as a participant; an
+    anonymous or seed statement is carried by the facilitator who promotes it.
+    """
+    if into not in ("need", "idea"):
+        raise ValidationError(_("A statement becomes a need or an idea."))
+    if statement.promoted_need_id or statement.promoted_idea_id:
+        raise ValidationError(_("This statement is already in the process's chain."))
+    process = statement.conversation.phase_method.phase.process
+    author = (
+        statement.author.participant if statement.author and statement.author.participant else by
+    )
+    if into == "need":
+        need = need_submit(
+            process=process, author=author, title=statement.text, knowledge_type=knowledge_type
+        )
+        statement.promoted_need = need
+        statement.save(update_fields=["promoted_need"])
+        return need
+    idea = idea_submit(
+        process=process,
+        author=author,
+        title=statement.text,
+        needs=[],
+        knowledge_type=knowledge_type,
+        origin=IdeaOrigin.OPINION_MAP,
+        origin_note=str(statement.conversation.question)[:250],
+    )
+    statement.promoted_idea = idea
+    statement.save(update_fields=["promoted_idea"])
+    return idea

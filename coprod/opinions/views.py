@@ -18,8 +18,10 @@ from coprod.http import AuthenticatedRequest
 from coprod.opinions import services
 from coprod.opinions.forms import ConversationForm, StatementForm, VoteForm
 from coprod.opinions.models import Conversation, Statement, StatementStatus, Voter
+from coprod.opinions.results import map_results
 from coprod.opinions.selectors import latest_result, next_statement, voter_progress
-from coprod.processes.models import Phase
+from coprod.opinions.tasks import map_refresh_soon
+from coprod.processes.models import KnowledgeType, Phase, StakeholderRole
 from coprod.processes.roles import participation_of
 from coprod.processes.views import require, visible_process_or_404
 
@@ -113,6 +115,8 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    else:
+        map_refresh_soon(convo)
     if request.headers.get("HX-Request"):
         return render(request, "opinions/_vote_card.html", _vote_context(request, convo, voter))
     return redirect("opinions:conversation", convo.pk)
@@ -159,24 +163,49 @@ def moderate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             Statement, pk=request.POST.get("statement"), conversation=convo
         )
         try:
-            services.statement_moderate(statement=statement, status=request.POST.get("status", ""))
+            if "promote" in request.POST:
+                _promote(request, statement)
+            else:
+                services.statement_moderate(
+                    statement=statement, status=request.POST.get("status", "")
+                )
+                messages.success(request, _("Moderation saved."))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Moderation saved."))
         return redirect("opinions:moderate", convo.pk)
-    statements = convo.statements.select_related("duplicate_of").order_by("status", "id")
+    statements = convo.statements.select_related("duplicate_of", "promoted_need", "promoted_idea")
     context = {
         "conversation": convo,
         "process": convo.process,
-        "statements": statements,
+        "statements": statements.order_by("status", "id"),
         "statuses": StatementStatus.choices,
+        "knowledge_types": KnowledgeType.choices,
+        "can_promote": request.user.has_perm("processes.facilitate", convo.process),
     }
     return render(request, "opinions/moderate.html", context)
 
 
+def _promote(request: AuthenticatedRequest, statement: Statement) -> None:
+    """Only those who run the process carry statements into its chain."""
+    process = statement.conversation.process
+    require(request, "processes.facilitate", process)
+    by = participation_of(request.user, process)
+    if by is None:
+        raise PermissionDenied
+    target = services.statement_promote(
+        statement=statement,
+        into=request.POST.get("promote", ""),
+        knowledge_type=request.POST.get("knowledge_type", ""),
+        by=by,
+    )
+    messages.success(
+        request, _("“%(title)s” is now in the process's chain.") % {"title": target.title}
+    )
+
+
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     convo = conversation_or_404(request, pk)
+    result = latest_result(convo)
     statements = convo.statements.filter(status=StatementStatus.ACCEPTED).annotate(
         agree=Count("votes", filter=Q(votes__value=1)),
         disagree=Count("votes", filter=Q(votes__value=-1)),
@@ -188,7 +217,15 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         "process": convo.process,
         "statements": statements,
         "voters": convo.voters.filter(votes__isnull=False).distinct().count(),
-        "result": latest_result(convo),
+        "result": result,
+        "map": map_results(
+            result.result,
+            {s.pk: s for s in statements},
+            knowledge_names={k: str(v) for k, v in KnowledgeType.choices},
+            role_names={k: str(v) for k, v in StakeholderRole.choices},
+        )
+        if result
+        else None,
     }
     return render(request, "opinions/results.html", context)
 

@@ -204,3 +204,31 @@ def test_it_keeps_the_other_pages_accessible(
     _sign_in(page, live_server.url, "participant@example.org")
     page.goto(f"{live_server.url}{path}")
     check_a11y(path)
+
+
+def test_it_keeps_the_facilitation_and_moderation_pages_accessible(
+    live_server, page, check_a11y, process: Process, personas
+) -> None:
+    author = Participant.objects.get(user=personas["participant"])
+    need = services.need_submit(
+        process=process,
+        author=author,
+        title="Trop chaud la nuit",
+        knowledge_type="experiential",
+        language="fr",
+    )
+    services.comment_add(
+        author=author, target=need, body="Moi aussi", knowledge_type="experiential"
+    )
+    _sign_in(page, live_server.url, "facilitator@example.org")
+    pages = {
+        "edit a process": f"/fr-ca/p/{process.slug}/edit/",
+        "add a phase": f"/fr-ca/p/{process.slug}/phases/new/",
+        "a need with its comments": f"/fr-ca/p/{process.slug}/need/{need.pk}/",
+        "hide a contribution": f"/fr-ca/p/{process.slug}/hide/need/{need.pk}/",
+        "refused (403)": "/fr-ca/processes/new/",
+        "password reset": "/fr-ca/accounts/password/reset/",
+    }
+    for name, path in pages.items():
+        page.goto(f"{live_server.url}{path}")
+        check_a11y(name)

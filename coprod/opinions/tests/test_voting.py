@@ -241,3 +241,32 @@ def test_it_counts_each_vote_once_under_concurrent_requests(
     assert _race(cast, count=len(calls)) == []
     assert Vote.objects.filter(statement=statement).count() == 3
     assert VoteEvent.objects.filter(statement=statement).count() == 3
+
+
+def test_it_carries_a_statement_into_the_chain_keeping_the_link(
+    client_as, conversation: Conversation
+) -> None:
+    statement = conversation.statements.earliest("id")
+    url = reverse("opinions:moderate", args=[conversation.pk])
+    refused = client_as("moderator").post(
+        url, {"statement": statement.pk, "promote": "need", "knowledge_type": "practical"}
+    )
+    assert refused.status_code == 403
+    client_as("facilitator").post(
+        url, {"statement": statement.pk, "promote": "need", "knowledge_type": "practical"}
+    )
+    statement.refresh_from_db()
+    assert statement.promoted_need is not None
+    assert statement.promoted_need.title == statement.text
+    assert statement.promoted_need.knowledge_type == "practical"
+    client_as("facilitator").post(
+        url, {"statement": statement.pk, "promote": "idea", "knowledge_type": "practical"}
+    )
+    statement.refresh_from_db()
+    assert statement.promoted_idea is None  # already in the chain: not promoted twice
+    other = conversation.statements.latest("id")
+    client_as("facilitator").post(
+        url, {"statement": other.pk, "promote": "idea", "knowledge_type": "experiential"}
+    )
+    other.refresh_from_db()
+    assert other.promoted_idea is not None and other.promoted_idea.origin == "opinion_map"

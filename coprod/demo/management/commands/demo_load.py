@@ -1,4 +1,7 @@
-"""``python manage.py demo_load``: load the demo scenario, again and again, to the same state."""
+"""``python manage.py demo_load``: load the demo scenario, again and again, to the same state.
+
+It lives in its own app because it spans the spine and the participation methods.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from coprod.opinions.demo import opinions_demo_load
+from coprod.opinions.models import Vote
 from coprod.processes.demo import demo_load
+from coprod.processes.models import Process
 
 
 class Command(BaseCommand):
@@ -16,6 +22,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
         summary = demo_load()
+        # The participation methods' parts of the scenario, on top of the spine's.
+        conversation = opinions_demo_load(Process.objects.get(slug=summary.process_slug))
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(f"Demo process “{summary.process_slug}” loaded in {elapsed:.1f} s.")
@@ -23,6 +31,8 @@ class Command(BaseCommand):
         width = max(len(name) for name in summary.counts)
         for name, count in summary.counts.items():
             self.stdout.write(f"  {name:<{width}}  {count:>4}")
+        votes = Vote.objects.filter(statement__conversation=conversation).count()
+        self.stdout.write(f"  {'opinion votes':<{width}}  {votes:>4}")
         self.stdout.write(f"\nSign in with one of these (password: {summary.password}):")
         for role, email in summary.logins:
             self.stdout.write(f"  {email:<28}  {role}")

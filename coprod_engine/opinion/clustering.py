@@ -1,0 +1,305 @@
+"""Polis clustering: about 100 base clusters, then 2–5 opinion groups chosen by silhouette.
+
+Participants are first summarised by k-means with k = 100 on their 2-D positions (base
+clusters); groups are then a weighted k-means of the base-cluster centres, for every k from 2
+to ``max_k``, and the k with the best silhouette (computed on base-cluster centres) is chosen,
+with a smoother that changes the published k only after the same new best k has been seen in
+four consecutive updates. Each k-means starts from the previous update's clusters when there
+are some, so groups keep their identity while the conversation grows.
+
+References
+----------
+Polis math, ``clustering.clj`` and ``conversation.clj`` (compdemocracy/polis, AGPL-3.0),
+described in Small, C. et al. (2021). *Recerca*, 26(2). Rousseeuw, P. J. (1987).
+Silhouettes. *J. Comput. Appl. Math.*, 20, 53–65.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.spatial import cKDTree
+
+__all__ = [
+    "KSmoother",
+    "kmeans",
+    "group_k_candidates",
+    "silhouette",
+    "choose_groups",
+    "GroupChoice",
+]
+
+BASE_K = 100
+# conversation.clj passes ``:cluster-iters`` (base-iters 100) to ``kmeans``, which reads only
+# ``max-iters`` (default 20): Polis' base clustering, like its group clustering, stops at 20.
+BASE_ITERS = 20
+GROUP_ITERS = 20
+# Below this many point × centre pairs, plain distance matrices beat trees and bounds.
+DENSE_ASSIGN = 400_000
+MAX_MAX_K = 5
+K_BUFFER = 4
+SAME_CENTER = 0.01
+
+
+def _first_distinct(points: NDArray[np.float64], k: int) -> NDArray[np.float64]:
+    """The first ``k`` distinct rows, in row order (Polis ``init-clusters``)."""
+    if len(points) == 0:
+        return points[:0]
+    # The first k distinct rows are almost always among the first few k rows: look there first.
+    head = points[: 4 * k + 16]
+    _, first = np.unique(head, axis=0, return_index=True)
+    if len(first) < k and len(head) < len(points):
+        _, first = np.unique(points, axis=0, return_index=True)
+    return points[np.sort(first)[:k]]
+
+
+def _clean_start(
+    points: NDArray[np.float64], start: NDArray[np.float64], k: int
+) -> NDArray[np.float64]:
+    """Previous centres, deduplicated, topped up to ``k`` with the most distal distinct points.
+
+    Mirrors Polis ``clean-start-clusters``: identical centres are merged, then the point farthest
+    from every centre is split off as a new centre until there are ``k`` or no distinct points
+    are left.
+    """
+    if len(start) == 0:
+        return _first_distinct(points, k)
+    _, first = np.unique(start, axis=0, return_index=True)
+    centres = start[np.sort(first)][:k]
+    distinct = np.unique(points, axis=0)
+    while len(centres) < min(k, len(distinct)):
+        gaps, _ = cKDTree(centres).query(distinct)
+        far = int(np.argmax(gaps))
+        if gaps[far] == 0:
+            break
+        centres = np.vstack([centres, distinct[far]])
+    return centres
+
+
+def _assign(points: NDArray[np.float64], centres: NDArray[np.float64]) -> NDArray[np.int64]:
+    if len(centres) <= 8 or len(points) * len(centres) <= DENSE_ASSIGN:
+        # Two (n, k) planes instead of an (n, k, 2) block: the sum over a length-2 axis is slow.
+        dx = np.subtract.outer(points[:, 0], centres[:, 0])
+        dy = np.subtract.outer(points[:, 1], centres[:, 1])
+        dx *= dx
+        dy *= dy
+        dx += dy
+        return np.argmin(dx, axis=1)
+    _, labels = cKDTree(centres).query(points)
+    return np.asarray(labels, dtype=np.int64)
+
+
+def _same_clustering(a: NDArray[np.float64], b: NDArray[np.float64]) -> bool:
+    """Polis ``same-clustering?``: as many centres, each (sorted) moved less than 0.01."""
+    if a.shape != b.shape:
+        return False
+    sa = a[np.lexsort(a.T[::-1])]
+    sb = b[np.lexsort(b.T[::-1])]
+    return bool(np.all(np.linalg.norm(sa - sb, axis=1) < SAME_CENTER))
+
+
+def kmeans(
+    points: NDArray[np.float64],
+    k: int,
+    *,
+    weights: NDArray[np.float64] | None = None,
+    start: NDArray[np.float64] | None = None,
+    max_iter: int = GROUP_ITERS,
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """Polis' k-means: deterministic start, empty clusters dropped, stop when centres settle.
+
+    Parameters
+    ----------
+    points : ndarray, shape (n, 2)
+    k : int
+        At most this many clusters (fewer when there are fewer distinct points).
+    weights : ndarray, shape (n,), optional
+        Weighted means as centres (group k-means weighs base clusters by their size).
+    start : ndarray, shape (j, 2), optional
+        Previous centres; without them the first ``k`` distinct points.
+    max_iter : int
+
+    Returns
+    -------
+    centres : ndarray, shape (k', 2)
+    labels : ndarray, shape (n,)
+        Index of each point's centre.
+    """
+    if len(points) == 0:
+        return np.zeros((0, 2)), np.zeros(0, dtype=np.int64)
+    w = np.ones(len(points)) if weights is None else np.asarray(weights, dtype=np.float64)
+    centres = _first_distinct(points, k) if start is None else _clean_start(points, start, k)
+    if len(centres) <= 8 or len(points) * len(centres) <= DENSE_ASSIGN:
+        labels = _assign(points, centres)
+        for _ in range(max_iter):
+            new_centres, labels = _recentre(points, w, labels, len(centres))
+            settled = _same_clustering(centres, new_centres)
+            centres = new_centres
+            labels = _assign(points, centres)
+            if settled:
+                break
+        return _recentre(points, w, labels, len(centres))
+    return _kmeans_bounded(points, w, centres, max_iter)
+
+
+def _kmeans_bounded(
+    points: NDArray[np.float64], w: NDArray[np.float64], centres: NDArray[np.float64], max_iter: int
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """The same Lloyd iterations, with Hamerly's bounds to skip points that cannot move.
+
+    Each point keeps an upper bound on the distance to its centre and a lower bound on the
+    distance to any other; after centres move by δ, only points whose bounds cross are
+    re-assigned. The assignment is exactly Lloyd's (Hamerly 2010), at a fraction of the cost
+    once the centres settle.
+
+    References
+    ----------
+    Hamerly, G. (2010). Making k-means even faster. *SIAM International Conference on Data
+    Mining*, 130–140.
+    """
+    dist, nearest = cKDTree(centres).query(points, k=min(2, len(centres)))
+    dist, nearest = np.atleast_2d(dist.T).T, np.atleast_2d(nearest.T).T
+    labels = nearest[:, 0].astype(np.int64)
+    upper = dist[:, 0].copy()
+    lower = dist[:, 1].copy() if dist.shape[1] > 1 else np.full(len(points), np.inf)
+    for _ in range(max_iter):
+        new_centres, labels, kept = _recentre_kept(points, w, labels, len(centres))
+        settled = _same_clustering(centres, new_centres)
+        moved = np.linalg.norm(new_centres - centres[kept], axis=1)
+        centres = new_centres
+        upper += moved[labels]
+        lower -= moved.max(initial=0.0)
+        if len(centres) > 1:
+            gaps, _ = cKDTree(centres).query(centres, k=2)
+            half_gap = gaps[:, 1] / 2
+        else:
+            half_gap = np.full(1, np.inf)
+        check = np.flatnonzero(upper > np.maximum(lower, half_gap[labels]))
+        if len(check):
+            upper[check] = np.linalg.norm(points[check] - centres[labels[check]], axis=1)
+            check = check[upper[check] > np.maximum(lower[check], half_gap[labels[check]])]
+        if len(check) and len(centres) > 1:
+            d2, n2 = cKDTree(centres).query(points[check], k=2)
+            labels[check], upper[check], lower[check] = n2[:, 0], d2[:, 0], d2[:, 1]
+        if settled:
+            break
+    centres, labels, _ = _recentre_kept(points, w, labels, len(centres))
+    return centres, labels
+
+
+def _recentre(
+    points: NDArray[np.float64], w: NDArray[np.float64], labels: NDArray[np.int64], k: int
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """Weighted mean of each non-empty cluster; empty clusters disappear, labels follow."""
+    centres, labels, _ = _recentre_kept(points, w, labels, k)
+    return centres, labels
+
+
+def _recentre_kept(
+    points: NDArray[np.float64], w: NDArray[np.float64], labels: NDArray[np.int64], k: int
+) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64]]:
+    """:func:`_recentre`, also returning which old clusters were kept (in order)."""
+    mass = np.bincount(labels, weights=w, minlength=k)
+    sx = np.bincount(labels, weights=w * points[:, 0], minlength=k)
+    sy = np.bincount(labels, weights=w * points[:, 1], minlength=k)
+    members = np.bincount(labels, minlength=k) > 0
+    kept = np.flatnonzero(members)
+    safe = np.where(mass[kept] > 0, mass[kept], 1.0)
+    centres = np.column_stack([sx[kept] / safe, sy[kept] / safe])
+    renumber = np.full(k, -1, dtype=np.int64)
+    renumber[kept] = np.arange(len(kept))
+    return centres, renumber[labels], kept
+
+
+def silhouette(points: NDArray[np.float64], labels: NDArray[np.int64]) -> float:
+    """Unweighted mean silhouette of ``points`` (base-cluster centres); a singleton scores 0."""
+    n = len(points)
+    groups = np.unique(labels)
+    if n < 2 or len(groups) < 2:
+        return 0.0
+    dist = np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2))
+    onehot = (labels[:, None] == groups[None, :]).astype(np.float64)
+    sizes = onehot.sum(axis=0)
+    sums = dist @ onehot
+    own = np.searchsorted(groups, labels)
+    own_size = sizes[own]
+    a = sums[np.arange(n), own] / np.maximum(own_size - 1, 1)
+    mean_other = sums / sizes
+    mean_other[np.arange(n), own] = np.inf
+    b = mean_other.min(axis=1)
+    denom = np.maximum(a, b)
+    s = np.where((own_size > 1) & (denom > 0), (b - a) / np.where(denom > 0, denom, 1), 0.0)
+    return float(s.mean())
+
+
+def max_group_k(n_base: int) -> int:
+    """Polis ``max-k-fn``: min(5, 2 + ⌊n_base / 12⌋)."""
+    return min(MAX_MAX_K, 2 + n_base // 12)
+
+
+@dataclass
+class KSmoother:
+    """Polis ``group-k-smoother``: the published k moves only after 4 agreeing updates."""
+
+    last_k: int | None = None
+    last_k_count: int = 0
+    smoothed_k: int | None = None
+
+    def update(self, this_k: int) -> int:
+        same = self.last_k is not None and this_k == self.last_k
+        self.last_k_count = self.last_k_count + 1 if same else 1
+        self.last_k = this_k
+        if self.last_k_count >= K_BUFFER or self.smoothed_k is None:
+            self.smoothed_k = this_k
+        return self.smoothed_k
+
+
+@dataclass
+class GroupChoice:
+    """Group clusterings for every candidate k, their silhouettes and the chosen k."""
+
+    centres: dict[int, NDArray[np.float64]]
+    labels: dict[int, NDArray[np.int64]]
+    silhouettes: dict[int, float]
+    best_k: int
+    k: int
+    smoother: KSmoother = field(default_factory=KSmoother)
+
+
+def group_k_candidates(n_base: int) -> range:
+    return range(2, max_group_k(n_base) + 1)
+
+
+def choose_groups(
+    base_centres: NDArray[np.float64],
+    base_sizes: NDArray[np.float64],
+    *,
+    previous: dict[int, NDArray[np.float64]] | None = None,
+    smoother: KSmoother | None = None,
+) -> GroupChoice:
+    """Weighted k-means of base clusters for k = 2..max_k and the silhouette choice of k.
+
+    Ties between silhouettes go to the larger k (Clojure ``max-key`` returns the last maximum).
+    With one base cluster (or none) there is a single group.
+    """
+    smoother = KSmoother() if smoother is None else smoother
+    previous = previous or {}
+    centres: dict[int, NDArray[np.float64]] = {}
+    labels: dict[int, NDArray[np.int64]] = {}
+    scores: dict[int, float] = {}
+    n_base = len(base_centres)
+    if n_base < 2:
+        one = np.zeros(n_base, dtype=np.int64)
+        c = base_centres.mean(axis=0, keepdims=True) if n_base else np.zeros((0, 2))
+        return GroupChoice({1: c}, {1: one}, {1: 0.0}, 1, 1, smoother)
+    for k in group_k_candidates(n_base):
+        c, lab = kmeans(base_centres, k, weights=base_sizes, start=previous.get(k))
+        centres[k], labels[k] = c, lab
+        scores[k] = silhouette(base_centres, lab)
+    best = max(scores, key=lambda key: (scores[key], key))
+    k = smoother.update(best)
+    if k not in centres:  # the smoothed k is no longer possible with so few base clusters
+        k = best
+    return GroupChoice(centres, labels, scores, best, k, smoother)

@@ -1,0 +1,664 @@
+"""The opinion map of a conversation: the Polis computation, with state between updates.
+
+:func:`opinion_map` takes votes as plain arrays and returns an :class:`OpinionMap` (a
+dataclass that serialises to the keys of Polis' math blob, plus ours) and the
+:class:`OpinionState` the next update starts from. :func:`opinion_map_update` folds a batch
+of new votes into that state without rebuilding the matrix from scratch.
+
+References
+----------
+Small, C., Bjorkegren, M., Erkkilä, T., Shaw, L., & Megill, C. (2021). Polis: Scaling
+deliberation by mapping high dimensional opinion spaces. *Recerca*, 26(2).
+compdemocracy/polis, ``math/src/polismath/math/conversation.clj``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from coprod_engine import __version__
+from coprod_engine._random import input_hash
+from coprod_engine.opinion.clustering import (
+    BASE_ITERS,
+    BASE_K,
+    GroupChoice,
+    KSmoother,
+    choose_groups,
+    kmeans,
+)
+from coprod_engine.opinion.knowledge import LabelView, label_view
+from coprod_engine.opinion.matrix import VoteMatrix, _dense_codes, vote_matrix
+from coprod_engine.opinion.pca import Projection, project
+from coprod_engine.opinion.statistics import (
+    ConsensusStatement,
+    RepStatement,
+    Tallies,
+    comment_priorities,
+    consensus_statements,
+    group_aware_consensus,
+    representative_statements,
+    tally,
+)
+
+__all__ = [
+    "GroupStatistics",
+    "OpinionMap",
+    "OpinionState",
+    "group_statistics",
+    "in_conversation",
+    "opinion_map",
+    "opinion_map_update",
+    "replayed_in_conv",
+]
+
+MIN_VOTES = 7
+GREEDY_N = 15
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class OpinionState:
+    """What an update carries to the next one so the map evolves smoothly.
+
+    Attributes
+    ----------
+    matrix : VoteMatrix
+        The latest votes, so new votes can be folded in (:func:`opinion_map_update`).
+    statement_ids : ndarray
+        Columns of ``components``.
+    components : ndarray, shape (2, n_statements)
+        Start vectors (and sign reference) of the next PCA.
+    in_conv : ndarray of int64
+        Participant ids clustered so far (membership is sticky).
+    base_centres : ndarray, shape (≤100, 2)
+    group_centres : dict of int to ndarray
+        Previous group clustering for every candidate k.
+    smoother : KSmoother
+    mod_out, meta : tuple of int
+        Moderation used for this state.
+    seed : int
+    """
+
+    matrix: VoteMatrix
+    statement_ids: NDArray[np.int64]
+    components: NDArray[np.float64]
+    in_conv: NDArray[np.int64]
+    base_centres: NDArray[np.float64]
+    group_centres: dict[int, NDArray[np.float64]]
+    smoother: KSmoother
+    mod_out: tuple[int, ...] = ()
+    meta: tuple[int, ...] = ()
+    seed: int = 0
+
+
+@dataclass
+class OpinionMap:
+    """One update of the opinion map (see the module docstring and ``docs/engine-opinion.md``).
+
+    Participant-indexed arrays follow ``participant_ids``; statement-indexed arrays follow
+    ``statement_ids`` (Polis ``tids``).
+    """
+
+    participant_ids: NDArray[np.int64]
+    statement_ids: NDArray[np.int64]
+    projection: Projection
+    user_vote_counts: NDArray[np.int64]
+    in_conv: NDArray[np.bool_]
+    base_labels: NDArray[np.int64]
+    base_centres: NDArray[np.float64]
+    base_counts: NDArray[np.int64]
+    group_of_base: NDArray[np.int64]
+    group_centres: NDArray[np.float64]
+    groups: NDArray[np.int64]
+    silhouettes: dict[int, float]
+    repness: list[list[RepStatement]]
+    consensus: dict[str, list[ConsensusStatement]]
+    group_aware_consensus: NDArray[np.float64]
+    group_aware_consensus_disagree: NDArray[np.float64]
+    group_votes: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]
+    comment_priorities: NDArray[np.float64]
+    mod_out: tuple[int, ...]
+    meta: tuple[int, ...]
+    input_hash: str
+    state: OpinionState
+    knowledge_types: LabelView | None = None
+    stakeholder_roles: LabelView | None = None
+    engine_version: str = field(default=__version__)
+
+    @property
+    def k(self) -> int:
+        return len(self.group_centres)
+
+    def group_members(self) -> list[NDArray[np.int64]]:
+        """Participant ids of each group."""
+        return [self.participant_ids[self.groups == g] for g in range(self.k)]
+
+    def as_dict(self) -> dict[str, object]:
+        """The Polis math-blob keys (``pca``, ``base-clusters``, ...) plus ours, JSON-ready."""
+        tids = [int(t) for t in self.statement_ids]
+        pids = self.participant_ids
+        proj = self.projection
+        members = [pids[self.base_labels == b].tolist() for b in range(len(self.base_centres))]
+        agree, disagree, seen = self.group_votes
+        blob: dict[str, object] = {
+            "n": int(len(pids)),
+            "n-cmts": int(len(tids)),
+            "tids": tids,
+            "mod-out": list(self.mod_out),
+            "meta-tids": list(self.meta),
+            "user-vote-counts": {
+                str(int(p)): int(c) for p, c in zip(pids, self.user_vote_counts, strict=True)
+            },
+            "in-conv": pids[self.in_conv].tolist(),
+            "pca": {
+                "center": proj.center.tolist(),
+                "comps": proj.components.tolist(),
+                "comment-projection": proj.statements.T.tolist(),
+                "comment-extremity": proj.extremity.tolist(),
+            },
+            "base-clusters": {
+                "id": list(range(len(self.base_centres))),
+                "members": members,
+                "x": self.base_centres[:, 0].tolist(),
+                "y": self.base_centres[:, 1].tolist(),
+                "count": self.base_counts.tolist(),
+            },
+            "group-clusters": [
+                {
+                    "id": g,
+                    "members": np.flatnonzero(self.group_of_base == g).tolist(),
+                    "center": self.group_centres[g].tolist(),
+                }
+                for g in range(self.k)
+            ],
+            "repness": {str(g): [r.as_dict() for r in reps] for g, reps in enumerate(self.repness)},
+            "consensus": {k: [c.as_dict() for c in v] for k, v in self.consensus.items()},
+            "group-aware-consensus": dict(
+                zip(map(str, tids), self.group_aware_consensus.tolist(), strict=True)
+            ),
+            "group-votes": {
+                str(g): {
+                    "n-members": int((self.groups == g).sum()),
+                    "votes": {
+                        str(t): {
+                            "A": int(agree[g, c]),
+                            "D": int(disagree[g, c]),
+                            "S": int(seen[g, c]),
+                        }
+                        for c, t in enumerate(tids)
+                    },
+                }
+                for g in range(self.k)
+            },
+            "comment-priorities": dict(
+                zip(map(str, tids), self.comment_priorities.tolist(), strict=True)
+            ),
+            # Ours, beyond the Polis blob:
+            "coprod": {
+                "engine-version": self.engine_version,
+                "input-hash": self.input_hash,
+                "seed": self.state.seed,
+                "k": self.k,
+                "silhouettes": {str(k): v for k, v in self.silhouettes.items()},
+                "participant-groups": dict(
+                    zip(map(str, pids.tolist()), self.groups.tolist(), strict=True)
+                ),
+                "participant-xy": proj.participants.tolist(),
+                "group-aware-consensus-disagree": dict(
+                    zip(map(str, tids), self.group_aware_consensus_disagree.tolist(), strict=True)
+                ),
+                "pca-iterations": proj.iterations,
+            },
+        }
+        coprod = blob["coprod"]
+        assert isinstance(coprod, dict)
+        if self.knowledge_types is not None:
+            coprod["knowledge-types"] = self.knowledge_types.as_dict(self.statement_ids)
+        if self.stakeholder_roles is not None:
+            coprod["stakeholder-roles"] = self.stakeholder_roles.as_dict(self.statement_ids)
+        return blob
+
+    to_json = as_dict
+
+
+def in_conversation(
+    vote_counts: NDArray[np.int64],
+    n_statements: int,
+    previous: NDArray[np.bool_] | None = None,
+) -> NDArray[np.bool_]:
+    """Polis ``in-conv``: sticky, at least min(7, n_statements) votes, topped up to 15.
+
+    The top-up takes the remaining participants with the most votes (ties by row order).
+    """
+    inside = vote_counts >= min(MIN_VOTES, n_statements)
+    if previous is not None:
+        inside |= previous
+    missing = GREEDY_N - int(inside.sum())
+    if missing > 0:
+        outside = np.flatnonzero(~inside & (vote_counts > 0))
+        top = outside[np.argsort(-vote_counts[outside], kind="stable")][:missing]
+        inside[top] = True
+    return inside
+
+
+def _statement_mask(ids: NDArray[np.int64], chosen: Iterable[int]) -> NDArray[np.bool_]:
+    return np.isin(ids, np.fromiter((int(c) for c in chosen), dtype=np.int64))
+
+
+def _hash(matrix: VoteMatrix, mod_out: tuple[int, ...], meta: tuple[int, ...]) -> str:
+    return input_hash(
+        matrix.participant_ids.tobytes(),
+        matrix.statement_ids.tobytes(),
+        matrix.indptr.tobytes(),
+        matrix.indices.tobytes(),
+        matrix.values.tobytes(),
+        repr(mod_out),
+        repr(meta),
+    )
+
+
+def opinion_map(
+    participant_ids: ArrayLike,
+    statement_ids: ArrayLike,
+    votes: ArrayLike,
+    *,
+    timestamps: ArrayLike | None = None,
+    mod_out: Iterable[int] = (),
+    meta: Iterable[int] = (),
+    state: OpinionState | None = None,
+    knowledge_types: Mapping[int, str] | None = None,
+    stakeholder_roles: Mapping[int, str] | None = None,
+    replay: bool = False,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> OpinionMap:
+    """Compute the Polis opinion map of a conversation.
+
+    Parameters
+    ----------
+    participant_ids, statement_ids, votes : array_like of int
+        One entry per vote event; votes +1 agree, −1 disagree, 0 pass.
+    timestamps : array_like of int, optional
+        Vote times; the latest vote of a participant on a statement counts.
+    mod_out : iterable of int
+        Statements moderated out (Polis ``mod = -1``); treated as passed by everyone.
+    meta : iterable of int
+        Meta statements: zeroed like ``mod_out`` and given the fixed routing priority 49.
+    state : OpinionState, optional
+        The previous update's state (PCA start, clusters, k-smoother, in-conv).
+    knowledge_types, stakeholder_roles : mapping of participant id to label, optional
+        Adds per-label statistics and the cross-label consensus to the result.
+    replay : bool
+        Without ``state``, recover Polis' sticky ``in-conv`` from the vote history
+        (:func:`replayed_in_conv`; needs ``timestamps``), as if Polis had updated after every vote.
+    seed : int
+        Seeds the random start block of the iterative PCA (large conversations only).
+    progress : callable, optional
+        Called with the name of each stage (the CLI drives a progress bar with it).
+
+    Returns
+    -------
+    OpinionMap
+        With ``.state`` for the next update.
+
+    Examples
+    --------
+    >>> m = opinion_map([0, 0, 1, 1], [0, 1, 0, 1], [1, -1, -1, 1])
+    >>> m.statement_ids.tolist(), int(m.in_conv.sum())
+    ([0, 1], 2)
+    """
+    matrix = vote_matrix(participant_ids, statement_ids, votes, timestamps=timestamps)
+    history = None
+    if replay and state is None and timestamps is not None:
+        history = replayed_in_conv(participant_ids, statement_ids, timestamps)
+    return compute_map(
+        matrix,
+        history=history,
+        mod_out=mod_out,
+        meta=meta,
+        state=state,
+        knowledge_types=knowledge_types,
+        stakeholder_roles=stakeholder_roles,
+        seed=seed,
+        progress=progress,
+    )
+
+
+def compute_map(
+    matrix: VoteMatrix,
+    *,
+    mod_out: Iterable[int] = (),
+    meta: Iterable[int] = (),
+    state: OpinionState | None = None,
+    knowledge_types: Mapping[int, str] | None = None,
+    stakeholder_roles: Mapping[int, str] | None = None,
+    seed: int = 0,
+    progress: Progress | None = None,
+    history: NDArray[np.int64] | None = None,
+) -> OpinionMap:
+    """:func:`opinion_map` on an already built :class:`VoteMatrix`.
+
+    ``history``: participant ids clustered by earlier updates (sticky ``in-conv``), when there
+    is no ``state`` to carry them.
+    """
+    step = progress or (lambda _stage: None)
+    meta_t = tuple(sorted({int(m) for m in meta}))
+    mod_out_t = tuple(sorted({int(m) for m in mod_out} | set(meta_t)))
+    tids = matrix.statement_ids
+    zeroed = _statement_mask(tids, mod_out_t)
+    is_meta = _statement_mask(tids, meta_t)
+
+    step("projection")
+    start = _previous_components(state, tids)
+    projection = project(matrix, zeroed, start=start, seed=seed)
+
+    step("clusters")
+    counts = matrix.vote_counts()
+    previous_in = None
+    if state is not None:
+        previous_in = np.isin(matrix.participant_ids, state.in_conv)
+    elif history is not None:
+        previous_in = np.isin(matrix.participant_ids, history)
+    in_conv = in_conversation(counts, len(tids), previous_in)
+    # Polis keeps rows in order of arrival; its k-means starts from the first distinct rows.
+    clustered = np.flatnonzero(in_conv)
+    clustered = clustered[np.argsort(matrix.first_seen[clustered], kind="stable")]
+    points = projection.participants[clustered]
+    base_start = state.base_centres if state is not None and len(state.base_centres) else None
+    base_centres, base_labels_in = kmeans(points, BASE_K, start=base_start, max_iter=BASE_ITERS)
+    base_counts = np.bincount(base_labels_in, minlength=len(base_centres)).astype(np.int64)
+    smoother = KSmoother(**state.smoother.__dict__) if state is not None else KSmoother()
+    choice: GroupChoice = choose_groups(
+        base_centres,
+        base_counts.astype(np.float64),
+        previous=state.group_centres if state is not None else None,
+        smoother=smoother,
+    )
+    group_of_base = choice.labels[choice.k]
+    group_centres = _group_centres(base_centres, base_counts, group_of_base)
+    base_labels = np.full(len(counts), -1, dtype=np.int64)
+    base_labels[clustered] = base_labels_in
+    groups = np.where(base_labels >= 0, group_of_base[np.maximum(base_labels, 0)], -1)
+
+    step("statistics")
+    stats = group_statistics(
+        matrix, groups, len(group_centres), zeroed, is_meta, projection.extremity
+    )
+
+    step("labels")
+    kt = label_view(matrix, knowledge_types, zeroed) if knowledge_types is not None else None
+    roles = label_view(matrix, stakeholder_roles, zeroed) if stakeholder_roles is not None else None
+
+    new_state = OpinionState(
+        matrix=matrix,
+        statement_ids=tids,
+        components=projection.components,
+        in_conv=matrix.participant_ids[in_conv],
+        base_centres=base_centres,
+        group_centres=choice.centres,
+        smoother=choice.smoother,
+        mod_out=mod_out_t,
+        meta=meta_t,
+        seed=seed,
+    )
+    return OpinionMap(
+        participant_ids=matrix.participant_ids,
+        statement_ids=tids,
+        projection=projection,
+        user_vote_counts=counts,
+        in_conv=in_conv,
+        base_labels=base_labels,
+        base_centres=base_centres,
+        base_counts=base_counts,
+        group_of_base=group_of_base,
+        group_centres=group_centres,
+        groups=groups,
+        silhouettes=choice.silhouettes,
+        repness=stats.repness,
+        consensus=stats.consensus,
+        group_aware_consensus=stats.group_aware_consensus,
+        group_aware_consensus_disagree=stats.group_aware_consensus_disagree,
+        group_votes=(stats.tallies.agree, stats.tallies.disagree, stats.tallies.seen),
+        comment_priorities=stats.comment_priorities,
+        mod_out=mod_out_t,
+        meta=meta_t,
+        input_hash=_hash(matrix, mod_out_t, meta_t),
+        state=new_state,
+        knowledge_types=kt,
+        stakeholder_roles=roles,
+    )
+
+
+@dataclass(frozen=True)
+class GroupStatistics:
+    """Everything Polis derives from the groups: repness, consensus, bridging, priorities."""
+
+    tallies: Tallies
+    repness: list[list[RepStatement]]
+    consensus: dict[str, list[ConsensusStatement]]
+    group_aware_consensus: NDArray[np.float64]
+    group_aware_consensus_disagree: NDArray[np.float64]
+    comment_priorities: NDArray[np.float64]
+
+
+def group_statistics(
+    matrix: VoteMatrix,
+    groups: NDArray[np.int64],
+    k: int,
+    mod_out: NDArray[np.bool_],
+    is_meta: NDArray[np.bool_],
+    extremity: NDArray[np.float64],
+) -> GroupStatistics:
+    """Statement statistics for given groups (−1 = not clustered).
+
+    Repness, group-aware consensus and priorities count clustered participants only, from the
+    raw matrix; consensus counts everyone. Mod-out statements are never selected.
+    """
+    group_tallies = tally(matrix, groups, k)
+    everyone = tally(matrix, np.zeros(matrix.shape[0], dtype=np.int64), 1)
+    return GroupStatistics(
+        tallies=group_tallies,
+        repness=representative_statements(group_tallies, matrix.statement_ids, mod_out),
+        consensus=consensus_statements(everyone, matrix.statement_ids, mod_out),
+        group_aware_consensus=group_aware_consensus(group_tallies),
+        group_aware_consensus_disagree=group_aware_consensus(group_tallies, disagree=True),
+        comment_priorities=comment_priorities(group_tallies, extremity, is_meta),
+    )
+
+
+def replayed_in_conv(
+    participant_ids: ArrayLike, statement_ids: ArrayLike, timestamps: ArrayLike
+) -> NDArray[np.int64]:
+    """Participants Polis would have clustered at some point had it updated after every vote.
+
+    ``in-conv`` is sticky, and early in a conversation the bar ``min(7, n_statements)`` is low
+    and the first 15 voters are taken greedily, so some participants with one or two votes stay
+    clustered for ever. Replaying the history recovers them: a participant qualifies at one of
+    its own votes when its count of distinct statements voted reaches ``min(7, statements
+    voted on so far)``; the greedy top-up is simulated until 15 participants are in.
+    """
+    pids = np.asarray(participant_ids, dtype=np.int64).ravel()
+    tids = np.asarray(statement_ids, dtype=np.int64).ravel()
+    order = np.argsort(np.asarray(timestamps, dtype=np.int64).ravel(), kind="stable")
+    pids, tids = pids[order], tids[order]
+    n = len(pids)
+    if n == 0:
+        return np.empty(0, dtype=np.int64)
+    _, p_codes = _dense_codes(pids)
+    t_distinct, t_codes = _dense_codes(tids)
+    cells = np.unique(p_codes * len(t_distinct) + t_codes, return_index=True)[1]
+    first_cell = np.zeros(n, dtype=bool)
+    first_cell[cells] = True
+    first_tid = np.zeros(n, dtype=bool)
+    first_tid[np.unique(t_codes, return_index=True)[1]] = True
+    n_statements = np.cumsum(first_tid)
+    # Running count of distinct statements per participant: rank of each first-cell event
+    # within its participant, in time order.
+    by_ptpt = np.lexsort((np.arange(n), p_codes))
+    fc = first_cell[by_ptpt].astype(np.int64)
+    running = np.cumsum(fc)
+    starts = np.r_[True, p_codes[by_ptpt][1:] != p_codes[by_ptpt][:-1]]
+    offset = np.maximum.accumulate(np.where(starts, running - fc, 0))
+    count = np.empty(n, dtype=np.int64)
+    count[by_ptpt] = running - offset
+    qualified = count >= np.minimum(MIN_VOTES, n_statements)
+    inside: set[int] = set()
+    counts: dict[int, int] = {}
+    # The greedy top-up only matters until 15 participants are in: a short loop.
+    for i in range(n):
+        if len(inside) >= GREEDY_N:
+            break
+        counts[int(pids[i])] = int(count[i])
+        if qualified[i]:
+            inside.add(int(pids[i]))
+        if len(inside) < GREEDY_N:
+            rest = sorted((p for p in counts if p not in inside), key=lambda p: -counts[p])
+            inside.update(rest[: GREEDY_N - len(inside)])
+    inside.update(np.unique(pids[qualified]).tolist())
+    return np.array(sorted(inside), dtype=np.int64)
+
+
+def _group_centres(
+    base_centres: NDArray[np.float64],
+    base_counts: NDArray[np.int64],
+    group_of_base: NDArray[np.int64],
+) -> NDArray[np.float64]:
+    """Participant-weighted centre of each group."""
+    k = int(group_of_base.max()) + 1 if len(group_of_base) else 0
+    w = base_counts.astype(np.float64)
+    mass = np.bincount(group_of_base, weights=w, minlength=k)
+    x = np.bincount(group_of_base, weights=w * base_centres[:, 0], minlength=k)
+    y = np.bincount(group_of_base, weights=w * base_centres[:, 1], minlength=k)
+    return np.column_stack([x, y]) / np.maximum(mass, 1e-300)[:, None]
+
+
+def _previous_components(
+    state: OpinionState | None, tids: NDArray[np.int64]
+) -> NDArray[np.float64] | None:
+    """Previous components re-indexed on the current statements (new statements start at 0)."""
+    if state is None or state.components.size == 0:
+        return None
+    start = np.zeros((2, len(tids)))
+    pos = np.searchsorted(state.statement_ids, tids)
+    pos = np.minimum(pos, len(state.statement_ids) - 1)
+    known = state.statement_ids[pos] == tids
+    start[:, known] = state.components[:, pos[known]]
+    return start
+
+
+def opinion_map_update(
+    state: OpinionState,
+    participant_ids: ArrayLike,
+    statement_ids: ArrayLike,
+    votes: ArrayLike,
+    *,
+    timestamps: ArrayLike | None = None,
+    mod_out: Iterable[int] | None = None,
+    meta: Iterable[int] | None = None,
+    knowledge_types: Mapping[int, str] | None = None,
+    stakeholder_roles: Mapping[int, str] | None = None,
+    progress: Progress | None = None,
+) -> OpinionMap:
+    """Fold new vote events into ``state`` and recompute the map from there.
+
+    The new votes override the cells they touch; the matrix is merged in O(votes) without a
+    global sort, and every stage warm-starts from ``state``. Moderation defaults to the state's.
+    """
+    new = vote_matrix(participant_ids, statement_ids, votes, timestamps=timestamps)
+    merged = merge_votes(state.matrix, new)
+    return compute_map(
+        merged,
+        mod_out=state.mod_out if mod_out is None else mod_out,
+        meta=state.meta if meta is None else meta,
+        state=state,
+        knowledge_types=knowledge_types,
+        stakeholder_roles=stakeholder_roles,
+        seed=state.seed,
+        progress=progress,
+    )
+
+
+def merge_votes(old: VoteMatrix, new: VoteMatrix) -> VoteMatrix:
+    """``old`` with the cells of ``new`` written over it (``new`` is the more recent).
+
+    When the newcomers' ids all come after the existing ones (Polis ids grow), rows and columns
+    keep their positions: each new vote is located by a binary search inside its row, and the
+    arrays are copied once for the insertions. Otherwise everything is re-indexed (O(votes)).
+    """
+    known_p = np.isin(new.participant_ids, old.participant_ids)
+    known_t = np.isin(new.statement_ids, old.statement_ids)
+    appended = (
+        len(old.participant_ids) == 0
+        or bool(np.all(new.participant_ids[~known_p] > old.participant_ids[-1]))
+    ) and (
+        len(old.statement_ids) == 0
+        or bool(np.all(new.statement_ids[~known_t] > old.statement_ids[-1]))
+    )
+    if not appended:
+        return _merge_reindexed(old, new)
+    pids = np.concatenate([old.participant_ids, new.participant_ids[~known_p]])
+    tids = np.concatenate([old.statement_ids, new.statement_ids[~known_t]])
+    rows = np.searchsorted(pids, new.participant_ids)[new.rows()]
+    cols = np.searchsorted(tids, new.statement_ids)[new.indices]
+    n_old_rows = len(old.participant_ids)
+    indptr = np.concatenate([old.indptr, np.full(len(pids) - n_old_rows, old.indptr[-1])])
+    # Position of each new cell inside its row of the old arrays (few votes: a short loop).
+    positions = np.empty(len(rows), dtype=np.int64)
+    exists = np.zeros(len(rows), dtype=bool)
+    for i, (r, c) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
+        lo, hi = int(indptr[r]), int(indptr[r + 1])
+        at = lo + int(np.searchsorted(old.indices[lo:hi], c))
+        positions[i] = at
+        exists[i] = at < hi and old.indices[at] == c
+    values = old.values.copy()
+    values[positions[exists]] = new.values[exists]
+    fresh = ~exists
+    indices = np.insert(old.indices, positions[fresh], cols[fresh].astype(np.int32))
+    values = np.insert(values, positions[fresh], new.values[fresh])
+    added = np.bincount(rows[fresh], minlength=len(pids))
+    indptr = indptr + np.concatenate([[0], np.cumsum(added)])
+    first_seen = np.concatenate(
+        [
+            old.first_seen,
+            new.first_seen[np.flatnonzero(~known_p)] + int(old.first_seen.max(initial=0)) + 1,
+        ]
+    )
+    return VoteMatrix(pids, tids, indptr, indices, values, first_seen)
+
+
+def _merge_reindexed(old: VoteMatrix, new: VoteMatrix) -> VoteMatrix:
+    """:func:`merge_votes` when newcomers' ids interleave with existing ones."""
+    pids = np.union1d(old.participant_ids, new.participant_ids)
+    tids = np.union1d(old.statement_ids, new.statement_ids)
+    n_cols = len(tids)
+    old_rows = np.searchsorted(pids, old.participant_ids)[old.rows()]
+    old_cols = np.searchsorted(tids, old.statement_ids)[old.indices]
+    old_keys = old_rows.astype(np.int64) * n_cols + old_cols
+    new_rows = np.searchsorted(pids, new.participant_ids)[new.rows()]
+    new_cols = np.searchsorted(tids, new.statement_ids)[new.indices]
+    new_keys = new_rows.astype(np.int64) * n_cols + new_cols  # sorted: rows then columns
+    pos = np.searchsorted(old_keys, new_keys)
+    exists = (pos < len(old_keys)) & (old_keys[np.minimum(pos, len(old_keys) - 1)] == new_keys)
+    values = old.values.copy()
+    values[pos[exists]] = new.values[exists]
+    fresh = ~exists
+    keys = np.insert(old_keys, pos[fresh], new_keys[fresh])
+    values = np.insert(values, pos[fresh], new.values[fresh])
+    rows = keys // n_cols
+    indptr = np.zeros(len(pids) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=len(pids)), out=indptr[1:])
+    indices = (keys - rows * n_cols).astype(np.int32)
+    first_seen = np.full(len(pids), -1, dtype=np.int64)
+    # Newcomers arrive after everyone already there, in their own order.
+    first_seen[np.searchsorted(pids, new.participant_ids)] = (
+        new.first_seen + int(old.first_seen.max(initial=0)) + 1
+    )
+    first_seen[np.searchsorted(pids, old.participant_ids)] = old.first_seen
+    return VoteMatrix(
+        pids.astype(np.int64), tids.astype(np.int64), indptr, indices, values, first_seen
+    )

@@ -1,0 +1,220 @@
+"""The vote matrix: one cell per (participant, statement), the latest vote wins.
+
+Polis keeps every vote *event*; the map uses the latest vote of each participant on each
+statement (``raw-rating-mat``). Moderated-out and meta statements are then treated as if
+everyone had passed on them (``zero-out-columns``): they carry no opinion but still count
+as "voted" in the sparsity scaling of the projection.
+
+The matrix is held as CSR arrays (rows grouped, columns sorted) built with a single integer
+sort, so a conversation of 100 000 participants and 9.4 million votes is assembled in well
+under a second without any Python loop over votes.
+
+References
+----------
+Small, C., Bjorkegren, M., Erkkilä, T., Shaw, L., & Megill, C. (2021). Polis: Scaling
+deliberation by mapping high dimensional opinion spaces. *Recerca*, 26(2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy import sparse
+
+from coprod_engine.exceptions import InputFormatError
+
+__all__ = ["VoteMatrix", "vote_matrix"]
+
+# Polis' caps ("customs"): votes of newcomers beyond them are ignored.
+MAX_PARTICIPANTS = 100_000
+MAX_STATEMENTS = 10_000
+
+
+@dataclass(frozen=True)
+class VoteMatrix:
+    """Latest votes as a participant × statement sparse matrix (agree +1, disagree −1, pass 0).
+
+    Attributes
+    ----------
+    participant_ids, statement_ids : ndarray of int64
+        The id behind each row and each column, both ascending.
+    indptr, indices, values : ndarray
+        CSR arrays of the raw matrix: only cells that hold a vote are stored, so a stored
+        0 is a pass and an absent cell is "not seen".
+    """
+
+    participant_ids: NDArray[np.int64]
+    statement_ids: NDArray[np.int64]
+    indptr: NDArray[np.int64]
+    indices: NDArray[np.int32]
+    values: NDArray[np.int8]
+    first_seen: NDArray[np.int64]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (len(self.participant_ids), len(self.statement_ids))
+
+    @property
+    def nnz(self) -> int:
+        return len(self.values)
+
+    def rows(self) -> NDArray[np.int32]:
+        """Row index of every stored vote (the CSR ``indptr`` expanded)."""
+        counts = np.diff(self.indptr)
+        return np.repeat(np.arange(self.shape[0], dtype=np.int32), counts)
+
+    def to_csr(self, dtype: type = np.float64) -> sparse.csr_array:
+        """The raw matrix as a scipy CSR array of ``dtype``."""
+        return sparse.csr_array(
+            (self.values.astype(dtype), self.indices, self.indptr), shape=self.shape
+        )
+
+    def vote_counts(self) -> NDArray[np.int64]:
+        """Votes per participant in the raw matrix (a pass counts), ``user-vote-counts``."""
+        return np.diff(self.indptr).astype(np.int64)
+
+    def column_positions(self, statement_ids: ArrayLike) -> NDArray[np.int64]:
+        """Column of each given statement id, or −1 when it has no column."""
+        wanted = np.asarray(statement_ids, dtype=np.int64).ravel()
+        pos = np.searchsorted(self.statement_ids, wanted)
+        pos = np.minimum(pos, max(len(self.statement_ids) - 1, 0))
+        found = (len(self.statement_ids) > 0) & (self.statement_ids[pos] == wanted)
+        return np.where(found, pos, -1)
+
+    def row_positions(self, participant_ids: ArrayLike) -> NDArray[np.int64]:
+        """Row of each given participant id, or −1 when it has no row."""
+        wanted = np.asarray(participant_ids, dtype=np.int64).ravel()
+        pos = np.searchsorted(self.participant_ids, wanted)
+        pos = np.minimum(pos, max(len(self.participant_ids) - 1, 0))
+        found = (len(self.participant_ids) > 0) & (self.participant_ids[pos] == wanted)
+        return np.where(found, pos, -1)
+
+
+def _dense_codes(ids: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Ascending distinct ids and the code of each element, in linear time when ids are compact."""
+    if len(ids) == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    low, high = int(ids.min()), int(ids.max())
+    if low >= 0 and high <= 4 * len(ids) + 1_000_000:
+        # Polis ids are small consecutive integers: a lookup table beats sorting 10^7 ids.
+        present = np.zeros(high + 1, dtype=bool)
+        present[ids] = True
+        distinct = np.flatnonzero(present).astype(np.int64)
+        table = np.zeros(high + 1, dtype=np.int64)
+        table[distinct] = np.arange(len(distinct))
+        return distinct, table[ids]
+    distinct, codes = np.unique(ids, return_inverse=True)
+    return distinct.astype(np.int64), codes.astype(np.int64)
+
+
+def vote_matrix(
+    participant_ids: ArrayLike,
+    statement_ids: ArrayLike,
+    votes: ArrayLike,
+    *,
+    timestamps: ArrayLike | None = None,
+) -> VoteMatrix:
+    """Build the raw vote matrix from vote events, keeping each cell's latest vote.
+
+    Parameters
+    ----------
+    participant_ids, statement_ids : array_like of int
+        Who voted on what, one entry per vote event.
+    votes : array_like of int
+        +1 agree, −1 disagree, 0 pass (the openData export sign).
+    timestamps : array_like of int, optional
+        When each vote was cast. Without them the order of the arrays is the time order.
+
+    Returns
+    -------
+    VoteMatrix
+
+    Raises
+    ------
+    InputFormatError
+        Arrays of different lengths, or a vote outside {−1, 0, 1}.
+    """
+    pids = np.asarray(participant_ids, dtype=np.int64).ravel()
+    tids = np.asarray(statement_ids, dtype=np.int64).ravel()
+    vals = np.asarray(votes).ravel()
+    if not (len(pids) == len(tids) == len(vals)):
+        raise InputFormatError("participant ids, statement ids and votes differ in length")
+    if len(vals) and (
+        vals.min() < -1
+        or vals.max() > 1
+        or (vals.dtype.kind == "f" and not np.all(vals == np.round(vals)))
+    ):
+        raise InputFormatError("a vote must be -1 (disagree), 0 (pass) or 1 (agree)")
+    vals = vals.astype(np.int8, copy=False)
+    if timestamps is not None:
+        times = np.asarray(timestamps, dtype=np.int64).ravel()
+        if len(times) != len(vals):
+            raise InputFormatError("timestamps and votes differ in length")
+        if len(times) > 1 and np.any(times[1:] < times[:-1]):
+            order = np.argsort(times, kind="stable")
+            pids, tids, vals = pids[order], tids[order], vals[order]
+
+    participants, rows = _dense_codes(pids)
+    statements, cols = _dense_codes(tids)
+    participants, rows, statements, cols, keep = _apply_caps(participants, rows, statements, cols)
+    if keep is not None:
+        vals = vals[keep]
+    n_rows, n_cols = len(participants), len(statements)
+
+    # One sort of (cell, sequence) packed in an int64 groups the rows, orders the columns and
+    # puts each cell's events in time order: the last of each run is the latest vote.
+    cells = rows * n_cols + cols
+    seq_bits = max(int(len(vals)).bit_length(), 1)
+    cell_bits = max(int(n_rows * n_cols).bit_length(), 1)
+    if cell_bits + seq_bits <= 63:
+        packed = np.sort((cells << seq_bits) | np.arange(len(vals), dtype=np.int64))
+        sorted_cells = packed >> seq_bits
+        sequence = packed & ((1 << seq_bits) - 1)
+    else:  # pragma: no cover - beyond Polis' caps
+        sequence = np.lexsort((np.arange(len(vals)), cells))
+        sorted_cells = cells[sequence]
+    sorted_rows = sorted_cells // n_cols if n_cols else sorted_cells
+    row_starts = (
+        np.flatnonzero(np.r_[True, sorted_rows[1:] != sorted_rows[:-1]])
+        if len(sorted_rows)
+        else np.empty(0, np.int64)
+    )
+    first_seen = np.zeros(n_rows, dtype=np.int64)
+    if len(row_starts):
+        first_seen[sorted_rows[row_starts]] = np.minimum.reduceat(sequence, row_starts)
+    last = np.ones(len(sorted_cells), dtype=bool)
+    last[:-1] = sorted_cells[1:] != sorted_cells[:-1]
+    kept_cells = sorted_cells[last]
+    kept_values = vals[sequence[last]]
+    kept_rows = kept_cells // n_cols if n_cols else kept_cells
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(kept_rows, minlength=n_rows), out=indptr[1:])
+    indices = (kept_cells - kept_rows * n_cols).astype(np.int32)
+    return VoteMatrix(participants, statements, indptr, indices, kept_values, first_seen)
+
+
+def _apply_caps(
+    participants: NDArray[np.int64],
+    rows: NDArray[np.int64],
+    statements: NDArray[np.int64],
+    cols: NDArray[np.int64],
+) -> tuple[
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.bool_] | None,
+]:
+    """Drop votes of participants and statements beyond Polis' caps (lowest ids are kept)."""
+    if len(participants) <= MAX_PARTICIPANTS and len(statements) <= MAX_STATEMENTS:
+        return participants, rows, statements, cols, None
+    keep = (rows < MAX_PARTICIPANTS) & (cols < MAX_STATEMENTS)
+    return (
+        participants[:MAX_PARTICIPANTS],
+        rows[keep],
+        statements[:MAX_STATEMENTS],
+        cols[keep],
+        keep,
+    )

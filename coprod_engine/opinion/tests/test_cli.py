@@ -1,0 +1,82 @@
+"""``coprod-engine opinion ...`` on conversation folders."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from coprod_engine.cli import main
+from coprod_engine.io.polis import PolisConversation, read_polis, write_opendata, write_polis_json
+
+
+def _conversation() -> PolisConversation:
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    p, c = np.nonzero(rng.random((30, 12)) < 0.7)
+    camp = np.where(p < 15, 1, -1)
+    votes = (camp * np.where(c % 2 == 0, 1, -1)).astype(np.int8)
+    texts = {t: f"Statement {t}, with a comma & <markup>" for t in range(12)}
+    moderation = {t: (-1 if t == 11 else 1) for t in range(12)}
+    return PolisConversation(p, c, votes, np.arange(len(p)) * 1000, (11,), (), texts, moderation)
+
+
+def test_it_writes_the_map_json_and_an_accessible_report(tmp_path: Path) -> None:
+    write_opendata(_conversation(), tmp_path / "conv")
+    (tmp_path / "kinds.csv").write_text(
+        "participant,label\n"
+        + "".join(f"{i},{'lived' if i < 20 else 'research'}\n" for i in range(30))
+    )
+    code = main(
+        [
+            "opinion", "map", str(tmp_path / "conv"), "--json", str(tmp_path / "map.json"),
+            "--report", str(tmp_path / "map.html"), "--knowledge-types", str(tmp_path / "kinds.csv"), "--quiet",
+        ]
+    )  # fmt: skip
+    assert code == 0
+    blob = json.loads((tmp_path / "map.json").read_text())
+    assert blob["n"] == 30 and blob["mod-out"] == [11] and len(blob["group-clusters"]) == 2
+    assert blob["coprod"]["knowledge-types"]["labels"] == ["lived", "research"]
+    html = (tmp_path / "map.html").read_text()
+    assert (
+        '<html lang="en">' in html
+        and "<caption>" in html
+        and 'role="img"' in html
+        and "<desc" in html
+    )
+    assert "&lt;markup&gt;" in html and "<markup>" not in html
+
+
+def test_it_reports_a_folder_without_votes_as_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(["opinion", "map", str(tmp_path), "--json", str(tmp_path / "x.json"), "--quiet"]) == 2
+    )
+    assert "no votes.csv" in capsys.readouterr().err
+
+
+def test_it_converts_between_the_two_polis_layouts(tmp_path: Path) -> None:
+    original = _conversation()
+    write_polis_json(original, tmp_path / "api")
+    assert (
+        main(["opinion", "convert", str(tmp_path / "api"), str(tmp_path / "csv"), "--to", "csv"])
+        == 0
+    )
+    back = read_polis(tmp_path / "csv")
+    assert back.participant_ids.tolist() == original.participant_ids.tolist()
+    assert back.votes.tolist() == original.votes.tolist()
+    assert back.mod_out == (11,)
+    assert back.texts[3] == original.texts[3]
+
+
+def test_it_reads_the_real_exports(shared_data: Path) -> None:
+    from coprod_engine.opinion import vote_matrix
+
+    conv = read_polis(shared_data / "polis" / "london.youth.policing")
+    matrix = vote_matrix(
+        conv.participant_ids, conv.statement_ids, conv.votes, timestamps=conv.timestamps
+    )
+    # 640 vote events, two of them superseded by a later vote: the README's 26 × 36, 638 votes.
+    assert len(conv.votes) == 640
+    assert matrix.shape == (26, 36) and matrix.nnz == 638

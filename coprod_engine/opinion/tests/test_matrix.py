@@ -1,0 +1,64 @@
+"""The vote matrix: latest vote wins, passes are votes, bad input is refused."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coprod_engine.exceptions import InputFormatError
+from coprod_engine.opinion import vote_matrix
+
+
+def test_it_keeps_the_latest_vote_of_each_cell() -> None:
+    # Participant 7 agrees with 3, then changes to disagree; the timestamps are out of order.
+    m = vote_matrix([7, 7, 9], [3, 3, 3], [1, -1, 0], timestamps=[20, 30, 10])
+    assert m.participant_ids.tolist() == [7, 9]
+    assert m.to_csr().toarray().tolist() == [[-1.0], [0.0]]
+
+
+def test_it_uses_array_order_as_time_without_timestamps() -> None:
+    m = vote_matrix([1, 1], [5, 5], [-1, 1])
+    assert m.values.tolist() == [1]
+
+
+def test_it_counts_a_pass_as_a_vote_but_not_an_unseen_statement() -> None:
+    m = vote_matrix([0, 0, 1], [0, 1, 1], [0, 1, -1])
+    assert m.vote_counts().tolist() == [2, 1]
+    assert m.nnz == 3
+
+
+def test_it_orders_participants_by_first_vote_in_time() -> None:
+    m = vote_matrix([5, 2, 5], [0, 0, 1], [1, 1, 1], timestamps=[1, 2, 3])
+    assert m.participant_ids.tolist() == [2, 5]
+    assert m.first_seen[0] > m.first_seen[1]
+
+
+def test_it_refuses_a_vote_outside_minus_one_to_one() -> None:
+    with pytest.raises(InputFormatError, match="vote must be"):
+        vote_matrix([0], [0], [2])
+
+
+def test_it_refuses_arrays_of_different_lengths() -> None:
+    with pytest.raises(InputFormatError, match="differ in length"):
+        vote_matrix([0, 1], [0], [1])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 6), st.integers(0, 4), st.sampled_from([-1, 0, 1])),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_it_agrees_with_a_dictionary_of_last_votes(events: list[tuple[int, int, int]]) -> None:
+    pids, tids, votes = (np.array(x) for x in zip(*events, strict=True))
+    m = vote_matrix(pids, tids, votes)
+    expected = {(p, t): v for p, t, v in events}
+    dense = m.to_csr().toarray()
+    got = {}
+    rows, cols = np.nonzero(m.to_csr().toarray() != 0)
+    for r, c in zip(rows, cols, strict=True):
+        got[(int(m.participant_ids[r]), int(m.statement_ids[c]))] = int(dense[r, c])
+    assert got == {k: v for k, v in expected.items() if v != 0}
+    assert m.nnz == len(expected)
