@@ -59,9 +59,10 @@ class ParticipationMethod(Protocol):
 
 def _methods() -> tuple[ParticipationMethod, ...]:
     # Imported here: the method apps import the spine's models, which must load first.
+    from coprod.budgets.method import PARTICIPATORY_BUDGET
     from coprod.opinions.method import OPINION_MAP
 
-    return (OPINION_MAP,)
+    return (OPINION_MAP, PARTICIPATORY_BUDGET)
 
 
 METHODS: tuple[ParticipationMethod, ...] = _methods()
