@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "coprod.accounts",
     "coprod.processes",
     "coprod.opinions",
+    "coprod.wikisurveys",
 ]
 
 MIDDLEWARE = [

@@ -9,4 +9,5 @@ urlpatterns += i18n_patterns(
     path("me/", include("coprod.accounts.urls")),
     path("", include("coprod.processes.urls")),
     path("", include("coprod.opinions.urls")),
+    path("", include("coprod.wikisurveys.urls")),
 )

@@ -60,8 +60,9 @@ class ParticipationMethod(Protocol):
 def _methods() -> tuple[ParticipationMethod, ...]:
     # Imported here: the method apps import the spine's models, which must load first.
     from coprod.opinions.method import OPINION_MAP
+    from coprod.wikisurveys.method import WIKI_SURVEY
 
-    return (OPINION_MAP,)
+    return (OPINION_MAP, WIKI_SURVEY)
 
 
 METHODS: tuple[ParticipationMethod, ...] = _methods()
