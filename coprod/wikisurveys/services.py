@@ -104,13 +104,16 @@ def item_moderate(*, item: Item, status: str) -> Item:
     return item
 
 
+@transaction.atomic
 def appearance_next(*, voter: Voter, seed: int | None = None) -> Appearance | None:
     """The pair to show ``voter``: the one left unanswered, else a new draw by the engine.
 
     The draw is ``next_pair`` over the active items, with their vote counts, this voter's
     answered pairs (never shown again) and the votes per pair; its seed is stored with the
     appearance so the draw can be replayed. ``None`` when the voter has answered every pair.
+    The voter's row is locked first, so two pages loaded at once show the same pair.
     """
+    Voter.objects.select_for_update().filter(pk=voter.pk).first()
     waiting = unanswered_appearance(voter)
     if waiting is not None:
         return waiting

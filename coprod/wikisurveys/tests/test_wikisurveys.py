@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 import coprod_engine
 from coprod.processes.models import (
@@ -286,16 +287,14 @@ def test_it_lets_anyone_vote_when_the_survey_allows_it(client, survey: Survey) -
 
 def test_it_asks_again_for_a_skip_without_a_reason(client_as, survey: Survey) -> None:
     client = client_as("participant")
-    appearance = client.get(reverse("wikisurveys:survey", args=[survey.pk])).context["appearance"]
-    response = client.post(
-        reverse("wikisurveys:skip", args=[survey.pk]), {"appearance": appearance.pk}
-    )
+    with translation.override("fr-ca"):
+        url = reverse("wikisurveys:survey", args=[survey.pk])
+        skip_url = reverse("wikisurveys:skip", args=[survey.pk])
+    appearance = client.get(url).context["appearance"]
+    response = client.post(skip_url, {"appearance": appearance.pk})
     assert response.status_code == 422
-    assert "Choisissez pourquoi" in response.content.decode()
-    ok = client.post(
-        reverse("wikisurveys:skip", args=[survey.pk]),
-        {"appearance": appearance.pk, "reason": "dislike_both"},
-    )
+    assert "Choisissez pourquoi vous ne pouvez pas choisir." in response.content.decode()
+    ok = client.post(skip_url, {"appearance": appearance.pk, "reason": "dislike_both"})
     assert ok.status_code == 302 and Answer.objects.get().skip_reason == "dislike_both"
 
 
@@ -396,3 +395,43 @@ def test_it_counts_each_vote_once_under_concurrent_requests(survey: Survey, pers
     assert _race(cast, count=len(calls)) == []
     assert Answer.objects.count() == 3
     assert survey_ranking(survey).n_votes == 3
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_it_shows_one_pair_when_the_page_is_loaded_many_times_at_once(
+    survey: Survey, voter: Voter
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the race needs concurrent writers: run on PostgreSQL (CI does)")
+    shown: list[int] = []
+
+    def load() -> None:
+        appearance = services.appearance_next(voter=voter)
+        assert appearance is not None
+        shown.append(appearance.pk)
+
+    assert _race(load, count=6) == []
+    assert Appearance.objects.filter(voter=voter).count() == 1 and len(set(shown)) == 1
+
+
+def test_it_counts_the_people_who_answered_for_the_process_page(
+    survey: Survey, voter: Voter, personas
+) -> None:
+    from coprod.wikisurveys.method import WIKI_SURVEY
+
+    services.appearance_next(voter=_voter(survey, personas["moderator"]))  # shown, not answered
+    _vote(voter)
+    assert WIKI_SURVEY.participation_count(survey.phase_method) == 1
+
+
+def test_it_lets_an_anonymous_voter_add_an_idea_when_the_survey_allows_it(
+    client, survey: Survey
+) -> None:
+    url = reverse("wikisurveys:item_create", args=[survey.pk])
+    assert client.post(url, {"text": "Des fontaines"}).status_code == 403
+    survey.allow_anonymous = True
+    survey.save()
+    assert client.post(url, {"text": "Des fontaines"}).status_code == 302
+    item = survey.items.get(added_by__isnull=False)
+    assert item.added_by is not None and item.added_by.anonymous_key
