@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 import coprod_engine
-from coprod.processes.models import Idea, IdeaStatus, Need, Participant, Phase
+from coprod.processes.models import Idea, IdeaOrigin, IdeaStatus, Need, Participant, Phase
 from coprod.processes.services import phase_method_attach
 from coprod.wikisurveys.models import (
     Answer,
@@ -192,7 +192,9 @@ def survey_carry(*, survey: Survey, top: int) -> SurveyResult:
     """Carry the ``top`` items into the next phase and keep the ranking that justified it.
 
     Needs get their rank as ``Need.priority_rank`` (1 = first); ideas are put under
-    review. The snapshot holds the engine version, the votes' hash and every item's figures.
+    review, and a participant's own item becomes an idea of the process (origin: wiki
+    survey), linked to its item. The snapshot holds the engine version, the votes' hash and
+    every item's figures.
     """
     if top < 1:
         raise ValidationError({"top": _("Carry at least one item.")})
@@ -201,6 +203,8 @@ def survey_carry(*, survey: Survey, top: int) -> SurveyResult:
         raise ValidationError(_("Nobody has voted yet."))
     carried = ranking.rows[:top]
     for row in carried:
+        if row.item.need is None and row.item.idea is None:
+            _idea_from_item(row.item, survey)
         if row.item.need is not None:
             Need.objects.filter(pk=row.item.need.pk).update(priority_rank=row.rank)
         if row.item.idea is not None:
@@ -233,3 +237,20 @@ def survey_carry(*, survey: Survey, top: int) -> SurveyResult:
             ],
         },
     )
+
+
+def _idea_from_item(item: Item, survey: Survey) -> Idea:
+    author = item.added_by
+    idea = Idea.objects.create(
+        process=survey.process,
+        phase=survey.phase_method.phase,
+        title_fr=item.text_fr,
+        title_en=item.text_en,
+        origin=IdeaOrigin.WIKI_SURVEY,
+        origin_note=str(survey.question)[:250],
+        author=author.participant if author else None,
+        knowledge_type=author.knowledge_type if author else "",
+    )
+    item.idea = idea
+    item.save(update_fields=["idea"])
+    return idea

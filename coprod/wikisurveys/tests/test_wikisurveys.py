@@ -435,3 +435,20 @@ def test_it_lets_an_anonymous_voter_add_an_idea_when_the_survey_allows_it(
     assert client.post(url, {"text": "Des fontaines"}).status_code == 302
     item = survey.items.get(added_by__isnull=False)
     assert item.added_by is not None and item.added_by.anonymous_key
+
+
+def test_it_turns_a_carried_participant_item_into_an_idea_of_the_process(
+    survey: Survey, voter: Voter, process: Process
+) -> None:
+    item = services.item_submit(survey=survey, author=voter, text="Des jeux d'eau", language="fr")
+    for other in survey.items.exclude(pk=item.pk):
+        appearance = Appearance.objects.create(
+            survey=survey, voter=voter, left=item, right=other, seed=0
+        )
+        services.answer_vote(appearance=appearance, voter=voter, winner_id=item.pk)
+    result = services.survey_carry(survey=survey, top=1)
+    item.refresh_from_db()
+    assert item.idea is not None and item.idea.process == process
+    assert item.idea.origin == "wiki_survey" and item.idea.status == IdeaStatus.UNDER_REVIEW
+    assert item.idea.author == voter.participant
+    assert result.result["items"][0]["idea"] == item.idea.pk
