@@ -261,6 +261,21 @@ def test_it_lets_only_participants_vote_unless_anonymous_votes_are_open(
     assert response.status_code == status
 
 
+def test_it_shows_the_pair_again_with_a_message_on_a_choice_outside_it(
+    client_as, survey: Survey
+) -> None:
+    client = client_as("participant")
+    with translation.override("fr-ca"):
+        url = reverse("wikisurveys:survey", args=[survey.pk])
+        vote_url = reverse("wikisurveys:vote", args=[survey.pk])
+    appearance = client.get(url).context["appearance"]
+    outside = survey.items.exclude(pk__in=[appearance.left_id, appearance.right_id]).get()
+    response = client.post(vote_url, {"appearance": appearance.pk, "choice": outside.pk})
+    assert response.status_code == 422
+    assert "Choisissez l&#x27;un des deux éléments montrés." in response.content.decode()
+    assert response.context["appearance"] == appearance and not Answer.objects.exists()
+
+
 def test_it_refuses_to_answer_a_pair_shown_to_someone_else(client_as, survey, personas) -> None:
     appearance = services.appearance_next(voter=_voter(survey, personas["participant"]))
     assert appearance is not None
