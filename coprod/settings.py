@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "coprod.processes",
     "coprod.opinions",
     "coprod.budgets",
+    "coprod.wikisurveys",
     "coprod.demo",
 ]
 

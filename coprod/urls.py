@@ -10,4 +10,5 @@ urlpatterns += i18n_patterns(
     path("", include("coprod.processes.urls")),
     path("", include("coprod.opinions.urls")),
     path("", include("coprod.budgets.urls")),
+    path("", include("coprod.wikisurveys.urls")),
 )

@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from coprod.wikisurveys.models import Item, Survey, SurveyResult
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    list_display = ["question_fr", "is_open", "allow_anonymous", "created_at"]
+
+
+@admin.register(Item)
+class ItemAdmin(admin.ModelAdmin):
+    list_display = ["text_fr", "text_en", "survey", "status", "created_at"]
+    list_filter = ["status"]
+
+
+@admin.register(SurveyResult)
+class SurveyResultAdmin(admin.ModelAdmin):
+    list_display = ["survey", "computed_at", "engine_version", "n_votes"]

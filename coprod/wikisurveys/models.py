@@ -1,0 +1,220 @@
+"""Pairwise wiki surveys (All Our Ideas-style): items, appearances, votes and skips, results.
+
+A vote is counted exactly once: every pair shown to a voter is an ``Appearance`` (with the
+seed that drew it), and an appearance has at most one ``Answer`` (a one-to-one field, so a
+unique constraint): a retried or doubled submission of the same appearance finds the answer
+already there. An answer is either a vote (winner and loser) or a skip (a reason, no effect
+on scores).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from coprod.bilingual import Bilingual
+from coprod.processes.models import (
+    Idea,
+    KnowledgeType,
+    Need,
+    Participant,
+    PhaseMethod,
+    StakeholderRole,
+)
+
+
+class Survey(models.Model):
+    phase_method = models.OneToOneField(
+        PhaseMethod, on_delete=models.CASCADE, related_name="wikisurvey"
+    )
+    question_fr = models.CharField(_("question (French)"), max_length=300)
+    question_en = models.CharField(_("question (English)"), max_length=300, blank=True)
+    question = Bilingual("question")
+    description_fr = models.TextField(_("context (French)"), blank=True)
+    description_en = models.TextField(_("context (English)"), blank=True)
+    description = Bilingual("description")
+    allow_anonymous = models.BooleanField(_("people may vote without an account"), default=False)
+    accepts_items = models.BooleanField(_("participants may add their own items"), default=True)
+    items_premoderated = models.BooleanField(
+        _("added items are checked before they are shown"), default=False
+    )
+    is_open = models.BooleanField(_("open for votes"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("wiki survey")
+        verbose_name_plural = _("wiki surveys")
+
+    def __str__(self) -> str:
+        return str(self.question)
+
+    @property
+    def process(self):  # type: ignore[no-untyped-def]
+        return self.phase_method.phase.process
+
+
+class Voter(models.Model):
+    """Who votes in one survey: a participant, or an anonymous browser's token."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="voters")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    anonymous_key = models.CharField(max_length=64, blank=True)
+    knowledge_type = models.CharField(max_length=12, choices=KnowledgeType.choices, blank=True)
+    stakeholder_role = models.CharField(max_length=24, choices=StakeholderRole.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "participant"],
+                condition=Q(participant__isnull=False),
+                name="one_survey_voter_per_participant",
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "anonymous_key"],
+                condition=~Q(anonymous_key=""),
+                name="one_survey_voter_per_anonymous_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(participant__isnull=False, anonymous_key="")
+                | Q(participant__isnull=True) & ~Q(anonymous_key=""),
+                name="survey_voter_is_a_participant_or_anonymous",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"voter {self.pk}"
+
+
+class ItemStatus(models.TextChoices):
+    ACTIVE = "active", _("Shown in pairs")
+    PENDING = "pending", _("Waiting for moderation")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Item(models.Model):
+    """One thing to compare: a need or an idea of the process, or a participant's own item."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="items")
+    text_fr = models.CharField(_("item (French)"), max_length=250, blank=True)
+    text_en = models.CharField(_("item (English)"), max_length=250, blank=True)
+    text = Bilingual("text")
+    need = models.ForeignKey(
+        Need, on_delete=models.SET_NULL, null=True, blank=True, related_name="wikisurvey_items"
+    )
+    idea = models.ForeignKey(
+        Idea, on_delete=models.SET_NULL, null=True, blank=True, related_name="wikisurvey_items"
+    )
+    added_by = models.ForeignKey(
+        Voter, on_delete=models.SET_NULL, null=True, blank=True, related_name="items"
+    )
+    status = models.CharField(_("moderation"), max_length=10, choices=ItemStatus.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(text_fr="", text_en=""), name="wikisurvey_item_has_a_text"
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "need"],
+                condition=Q(need__isnull=False),
+                name="one_item_per_need",
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "idea"],
+                condition=Q(idea__isnull=False),
+                name="one_item_per_idea",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.text)
+
+    @property
+    def lang(self) -> str:
+        """The language the text is shown in, for the ``lang`` attribute."""
+        from coprod.bilingual import active_suffix
+
+        suffix = active_suffix()
+        if not getattr(self, f"text_{suffix}"):
+            suffix = "en" if suffix == "fr" else "fr"
+        return "en" if suffix == "en" else "fr-CA"
+
+
+class Appearance(models.Model):
+    """A pair shown to a voter, drawn by ``coprod_engine.pairwise.next_pair`` with ``seed``."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="appearances")
+    voter = models.ForeignKey(Voter, on_delete=models.CASCADE, related_name="appearances")
+    left = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+")
+    right = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+")
+    seed = models.BigIntegerField()
+    shown_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(left=models.F("right")), name="appearance_of_two_items"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.left_id} / {self.right_id}"
+
+
+class SkipReason(models.TextChoices):
+    LIKE_BOTH = "like_both", _("I like both")
+    DISLIKE_BOTH = "dislike_both", _("I dislike both")
+    DONT_KNOW = "dont_know", _("I don't know enough")
+    OTHER = "other", _("Another reason")
+
+
+class Answer(models.Model):
+    """The one answer to an appearance: a vote (winner, loser) or a skip (a reason)."""
+
+    appearance = models.OneToOneField(Appearance, on_delete=models.CASCADE, related_name="answer")
+    winner = models.ForeignKey(Item, on_delete=models.CASCADE, null=True, related_name="+")
+    loser = models.ForeignKey(Item, on_delete=models.CASCADE, null=True, related_name="+")
+    skip_reason = models.CharField(max_length=14, choices=SkipReason.choices, blank=True)
+    answered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(winner__isnull=False, loser__isnull=False, skip_reason="")
+                | Q(winner__isnull=True, loser__isnull=True) & ~Q(skip_reason=""),
+                name="answer_is_a_vote_or_a_skip",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"answer {self.pk}"
+
+    @property
+    def is_skip(self) -> bool:
+        return self.winner_id is None
+
+
+class SurveyResult(models.Model):
+    """A snapshot of the ranking, with what is needed to audit it, kept when carried forward."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="results")
+    computed_at = models.DateTimeField(auto_now_add=True)
+    engine_version = models.CharField(max_length=20)
+    input_hash = models.CharField(max_length=64)
+    n_votes = models.PositiveIntegerField()
+    result = models.JSONField()
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} · {self.computed_at:%Y-%m-%d %H:%M}"
