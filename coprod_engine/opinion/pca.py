@@ -81,18 +81,20 @@ def centred_matrix(
     nothing to the centred matrix, and they count as voted for every participant.
     """
     n_rows, n_cols = matrix.shape
-    values = matrix.values.astype(np.float64)
-    on_mod_out = mod_out[matrix.indices]
-    values[on_mod_out] = 0.0
-    sums = np.bincount(matrix.indices, weights=values, minlength=n_cols)
-    counts = np.bincount(matrix.indices, minlength=n_cols)
+    counts3 = matrix.column_tallies
+    # Sums of ±1 votes are exact integers, so (A − D) / S is the float mean bit for bit.
+    sums = (counts3[:, 2] - counts3[:, 0]).astype(np.float64)
+    counts = counts3.sum(axis=1)
     center = np.divide(sums, counts, out=np.zeros(n_cols), where=counts > 0)
     center[mod_out] = 0.0
-    data = values - center[matrix.indices]
-    data[on_mod_out] = 0.0
+    # The centred value of a vote depends only on (column, vote): one lookup per stored vote.
+    table = np.arange(-1.0, 2.0)[None, :] - center[:, None]
+    table[mod_out] = 0.0
+    data = table.ravel()[matrix.cell_keys]
     centred = sparse.csr_array((data, matrix.indices, matrix.indptr), shape=matrix.shape)
     rows_voted = np.diff(matrix.indptr)
-    if on_mod_out.any():
+    on_mod_out = mod_out[matrix.indices] if mod_out.any() else None
+    if on_mod_out is not None:
         running = np.concatenate(([0], np.cumsum(on_mod_out, dtype=np.int64)))
         on_kept = running[matrix.indptr[1:]] - running[matrix.indptr[:-1]]
     else:
