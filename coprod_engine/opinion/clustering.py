@@ -68,6 +68,8 @@ def _clean_start(
         return _first_distinct(points, k)
     _, first = np.unique(start, axis=0, return_index=True)
     centres = start[np.sort(first)][:k]
+    if len(centres) >= k:
+        return centres  # nothing to top up: the distinct points are not needed
     distinct = np.unique(points, axis=0)
     while len(centres) < min(k, len(distinct)):
         gaps, _ = cKDTree(centres).query(distinct)

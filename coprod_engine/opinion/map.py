@@ -246,6 +246,17 @@ def in_conversation(
     return inside
 
 
+def _members(ids: NDArray[np.int64], chosen: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """``np.isin`` for an ascending ``ids`` and an ascending ``chosen``: binary searches."""
+    chosen = np.asarray(chosen, dtype=np.int64)
+    if len(chosen) == 0 or len(ids) == 0:
+        return np.zeros(len(ids), dtype=bool)
+    if len(chosen) > 1 and bool(np.any(chosen[1:] < chosen[:-1])):
+        chosen = np.sort(chosen)
+    pos = np.minimum(np.searchsorted(chosen, ids), len(chosen) - 1)
+    return chosen[pos] == ids
+
+
 def _statement_mask(ids: NDArray[np.int64], chosen: Iterable[int]) -> NDArray[np.bool_]:
     return np.isin(ids, np.fromiter((int(c) for c in chosen), dtype=np.int64))
 
@@ -361,9 +372,9 @@ def compute_map(
     counts = matrix.vote_counts()
     previous_in = None
     if state is not None:
-        previous_in = np.isin(matrix.participant_ids, state.in_conv)
+        previous_in = _members(matrix.participant_ids, state.in_conv)
     elif history is not None:
-        previous_in = np.isin(matrix.participant_ids, history)
+        previous_in = _members(matrix.participant_ids, history)
     in_conv = in_conversation(counts, len(tids), previous_in)
     # Polis keeps rows in order of arrival; its k-means starts from the first distinct rows.
     clustered = np.flatnonzero(in_conv)
