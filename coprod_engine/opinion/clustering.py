@@ -97,9 +97,11 @@ def _same_clustering(a: NDArray[np.float64], b: NDArray[np.float64]) -> bool:
     """Polis ``same-clustering?``: as many centres, each (sorted) moved less than 0.01."""
     if a.shape != b.shape:
         return False
-    sa = a[np.lexsort(a.T[::-1])]
-    sb = b[np.lexsort(b.T[::-1])]
-    return bool(np.all(np.linalg.norm(sa - sb, axis=1) < SAME_CENTER))
+    sa = a[np.lexsort((a[:, 1], a[:, 0]))]
+    sb = b[np.lexsort((b[:, 1], b[:, 0]))]
+    d = sa - sb
+    # The Euclidean norm of each row, as ``np.linalg.norm(axis=1)`` computes it.
+    return bool(np.all(np.sqrt(d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1]) < SAME_CENTER))
 
 
 def kmeans(
@@ -207,6 +209,9 @@ def _recentre_kept(
     sx = np.bincount(labels, weights=w * points[:, 0], minlength=k)
     sy = np.bincount(labels, weights=w * points[:, 1], minlength=k)
     members = np.bincount(labels, minlength=k) > 0
+    if members.all():  # no cluster emptied: labels stay as they are
+        safe = np.where(mass > 0, mass, 1.0)
+        return np.column_stack([sx / safe, sy / safe]), labels, np.arange(k)
     kept = np.flatnonzero(members)
     safe = np.where(mass[kept] > 0, mass[kept], 1.0)
     centres = np.column_stack([sx[kept] / safe, sy[kept] / safe])
