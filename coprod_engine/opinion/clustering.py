@@ -220,13 +220,27 @@ def _recentre_kept(
     return centres, renumber[labels], kept
 
 
-def silhouette(points: NDArray[np.float64], labels: NDArray[np.int64]) -> float:
-    """Unweighted mean silhouette of ``points`` (base-cluster centres); a singleton scores 0."""
+def _distances(points: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Euclidean distance matrix of a few points (Polis ``bucket-dists``)."""
+    return np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2))
+
+
+def silhouette(
+    points: NDArray[np.float64],
+    labels: NDArray[np.int64],
+    dist: NDArray[np.float64] | None = None,
+) -> float:
+    """Unweighted mean silhouette of ``points`` (base-cluster centres); a singleton scores 0.
+
+    ``dist``: the distance matrix of ``points`` when already computed (it is shared by every
+    candidate k).
+    """
     n = len(points)
     groups = np.unique(labels)
     if n < 2 or len(groups) < 2:
         return 0.0
-    dist = np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2))
+    if dist is None:
+        dist = _distances(points)
     onehot = (labels[:, None] == groups[None, :]).astype(np.float64)
     sizes = onehot.sum(axis=0)
     sums = dist @ onehot
@@ -301,10 +315,11 @@ def choose_groups(
         one = np.zeros(n_base, dtype=np.int64)
         c = base_centres.mean(axis=0, keepdims=True) if n_base else np.zeros((0, 2))
         return GroupChoice({1: c}, {1: one}, {1: 0.0}, 1, 1, smoother)
+    dist = _distances(base_centres)
     for k in group_k_candidates(n_base):
         c, lab = kmeans(base_centres, k, weights=base_sizes, start=previous.get(k))
         centres[k], labels[k] = c, lab
-        scores[k] = silhouette(base_centres, lab)
+        scores[k] = silhouette(base_centres, lab, dist)
     best = max(scores, key=lambda key: (scores[key], key))
     k = smoother.update(best)
     if k not in centres:  # the smoothed k is no longer possible with so few base clusters

@@ -91,7 +91,9 @@ def centred_matrix(
     table = np.arange(-1.0, 2.0)[None, :] - center[:, None]
     table[mod_out] = 0.0
     data = table.ravel()[matrix.cell_keys]
-    centred = sparse.csr_array((data, matrix.indices, matrix.indptr), shape=matrix.shape)
+    # int32 row pointers keep scipy from widening (copying) the int32 column indices.
+    indptr = matrix.indptr.astype(np.int32) if matrix.nnz < 2**31 else matrix.indptr
+    centred = sparse.csr_array((data, matrix.indices, indptr), shape=matrix.shape)
     rows_voted = np.diff(matrix.indptr)
     on_mod_out = mod_out[matrix.indices] if mod_out.any() else None
     if on_mod_out is not None:
