@@ -1,6 +1,7 @@
 """Benchmark: Coprod's opinion map vs red-dwarf, side by side, in one run.
 
-Usage: ``uv run python bench/opinion.py [--data ../shared/data] [--skip-reddwarf-largest]``
+Usage: ``uv run python bench/opinion.py [--data ../shared/data] [--skip-reddwarf-largest]
+[--skip-reddwarf-synthetic] [--only NAME ...]``
 
 Each measurement runs in a fresh subprocess, so peak memory (Linux VmHWM, reset just before
 the timed call) belongs to that call alone. Real conversations come from
@@ -235,6 +236,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip-reddwarf-largest", action="store_true", help=f"do not run red-dwarf on {LARGEST}"
     )
+    parser.add_argument(
+        "--skip-reddwarf-synthetic",
+        action="store_true",
+        help="do not run red-dwarf on the synthetic conversations (it needs minutes there)",
+    )
     parser.add_argument("--only", nargs="*", help="conversation names to run")
     parser.add_argument("--one", nargs=2, metavar=("ENGINE", "NAME"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -260,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         if name == LARGEST and args.skip_reddwarf_largest:
             theirs: dict[str, object] = {"error": "skipped (--skip-reddwarf-largest)"}
+        elif name in SYNTHETIC and args.skip_reddwarf_synthetic:
+            theirs = {"error": "skipped (--skip-reddwarf-synthetic)"}
         else:
             theirs = measure("reddwarf", name, args.data)
         ours_t = f"{ours['seconds']:.3f} ({ours['cpu']:.2f})"

@@ -68,6 +68,8 @@ def _clean_start(
         return _first_distinct(points, k)
     _, first = np.unique(start, axis=0, return_index=True)
     centres = start[np.sort(first)][:k]
+    if len(centres) >= k:
+        return centres  # nothing to top up: the distinct points are not needed
     distinct = np.unique(points, axis=0)
     while len(centres) < min(k, len(distinct)):
         gaps, _ = cKDTree(centres).query(distinct)
@@ -95,9 +97,11 @@ def _same_clustering(a: NDArray[np.float64], b: NDArray[np.float64]) -> bool:
     """Polis ``same-clustering?``: as many centres, each (sorted) moved less than 0.01."""
     if a.shape != b.shape:
         return False
-    sa = a[np.lexsort(a.T[::-1])]
-    sb = b[np.lexsort(b.T[::-1])]
-    return bool(np.all(np.linalg.norm(sa - sb, axis=1) < SAME_CENTER))
+    sa = a[np.lexsort((a[:, 1], a[:, 0]))]
+    sb = b[np.lexsort((b[:, 1], b[:, 0]))]
+    d = sa - sb
+    # The Euclidean norm of each row, as ``np.linalg.norm(axis=1)`` computes it.
+    return bool(np.all(np.sqrt(d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1]) < SAME_CENTER))
 
 
 def kmeans(
@@ -205,6 +209,9 @@ def _recentre_kept(
     sx = np.bincount(labels, weights=w * points[:, 0], minlength=k)
     sy = np.bincount(labels, weights=w * points[:, 1], minlength=k)
     members = np.bincount(labels, minlength=k) > 0
+    if members.all():  # no cluster emptied: labels stay as they are
+        safe = np.where(mass > 0, mass, 1.0)
+        return np.column_stack([sx / safe, sy / safe]), labels, np.arange(k)
     kept = np.flatnonzero(members)
     safe = np.where(mass[kept] > 0, mass[kept], 1.0)
     centres = np.column_stack([sx[kept] / safe, sy[kept] / safe])
@@ -213,13 +220,27 @@ def _recentre_kept(
     return centres, renumber[labels], kept
 
 
-def silhouette(points: NDArray[np.float64], labels: NDArray[np.int64]) -> float:
-    """Unweighted mean silhouette of ``points`` (base-cluster centres); a singleton scores 0."""
+def _distances(points: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Euclidean distance matrix of a few points (Polis ``bucket-dists``)."""
+    return np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2))
+
+
+def silhouette(
+    points: NDArray[np.float64],
+    labels: NDArray[np.int64],
+    dist: NDArray[np.float64] | None = None,
+) -> float:
+    """Unweighted mean silhouette of ``points`` (base-cluster centres); a singleton scores 0.
+
+    ``dist``: the distance matrix of ``points`` when already computed (it is shared by every
+    candidate k).
+    """
     n = len(points)
     groups = np.unique(labels)
     if n < 2 or len(groups) < 2:
         return 0.0
-    dist = np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2))
+    if dist is None:
+        dist = _distances(points)
     onehot = (labels[:, None] == groups[None, :]).astype(np.float64)
     sizes = onehot.sum(axis=0)
     sums = dist @ onehot
@@ -294,10 +315,11 @@ def choose_groups(
         one = np.zeros(n_base, dtype=np.int64)
         c = base_centres.mean(axis=0, keepdims=True) if n_base else np.zeros((0, 2))
         return GroupChoice({1: c}, {1: one}, {1: 0.0}, 1, 1, smoother)
+    dist = _distances(base_centres)
     for k in group_k_candidates(n_base):
         c, lab = kmeans(base_centres, k, weights=base_sizes, start=previous.get(k))
         centres[k], labels[k] = c, lab
-        scores[k] = silhouette(base_centres, lab)
+        scores[k] = silhouette(base_centres, lab, dist)
     best = max(scores, key=lambda key: (scores[key], key))
     k = smoother.update(best)
     if k not in centres:  # the smoothed k is no longer possible with so few base clusters

@@ -14,6 +14,7 @@ compdemocracy/polis, ``math/src/polismath/math/conversation.clj``.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -21,7 +22,6 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from coprod_engine import __version__
-from coprod_engine._random import input_hash
 from coprod_engine.opinion.clustering import (
     BASE_ITERS,
     BASE_K,
@@ -246,20 +246,42 @@ def in_conversation(
     return inside
 
 
+def _members(ids: NDArray[np.int64], chosen: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """``np.isin`` for an ascending ``ids`` and an ascending ``chosen``: binary searches."""
+    chosen = np.asarray(chosen, dtype=np.int64)
+    if len(chosen) == 0 or len(ids) == 0:
+        return np.zeros(len(ids), dtype=bool)
+    if len(chosen) > 1 and bool(np.any(chosen[1:] < chosen[:-1])):
+        chosen = np.sort(chosen)
+    pos = np.minimum(np.searchsorted(chosen, ids), len(chosen) - 1)
+    return chosen[pos] == ids
+
+
 def _statement_mask(ids: NDArray[np.int64], chosen: Iterable[int]) -> NDArray[np.bool_]:
     return np.isin(ids, np.fromiter((int(c) for c in chosen), dtype=np.int64))
 
 
 def _hash(matrix: VoteMatrix, mod_out: tuple[int, ...], meta: tuple[int, ...]) -> str:
-    return input_hash(
-        matrix.participant_ids.tobytes(),
-        matrix.statement_ids.tobytes(),
-        matrix.indptr.tobytes(),
-        matrix.indices.tobytes(),
-        matrix.values.tobytes(),
-        repr(mod_out),
-        repr(meta),
-    )
+    """:func:`coprod_engine._random.input_hash` of the matrix, reading the arrays in place.
+
+    Same bytes, same digest as ``input_hash(arr.tobytes(), ...)``, without copying ~50 MB.
+    """
+    digest = hashlib.sha256()
+    chunks: list[bytes | memoryview] = [
+        memoryview(np.ascontiguousarray(a)).cast("B")
+        for a in (
+            matrix.participant_ids,
+            matrix.statement_ids,
+            matrix.indptr,
+            matrix.indices,
+            matrix.values,
+        )
+    ]
+    chunks += [repr(mod_out).encode(), repr(meta).encode()]
+    for chunk in chunks:
+        digest.update(len(chunk).to_bytes(8, "big"))
+        digest.update(chunk)
+    return digest.hexdigest()
 
 
 def opinion_map(
@@ -361,9 +383,9 @@ def compute_map(
     counts = matrix.vote_counts()
     previous_in = None
     if state is not None:
-        previous_in = np.isin(matrix.participant_ids, state.in_conv)
+        previous_in = _members(matrix.participant_ids, state.in_conv)
     elif history is not None:
-        previous_in = np.isin(matrix.participant_ids, history)
+        previous_in = _members(matrix.participant_ids, history)
     in_conv = in_conversation(counts, len(tids), previous_in)
     # Polis keeps rows in order of arrival; its k-means starts from the first distinct rows.
     clustered = np.flatnonzero(in_conv)
@@ -615,8 +637,9 @@ def merge_votes(old: VoteMatrix, new: VoteMatrix) -> VoteMatrix:
         at = lo + int(np.searchsorted(old.indices[lo:hi], c))
         positions[i] = at
         exists[i] = at < hi and old.indices[at] == c
+    replaced = positions[exists]
     values = old.values.copy()
-    values[positions[exists]] = new.values[exists]
+    values[replaced] = new.values[exists]
     fresh = ~exists
     indices = np.insert(old.indices, positions[fresh], cols[fresh].astype(np.int32))
     values = np.insert(values, positions[fresh], new.values[fresh])
@@ -628,7 +651,23 @@ def merge_votes(old: VoteMatrix, new: VoteMatrix) -> VoteMatrix:
             new.first_seen[np.flatnonzero(~known_p)] + int(old.first_seen.max(initial=0)) + 1,
         ]
     )
-    return VoteMatrix(pids, tids, indptr, indices, values, first_seen)
+    merged = VoteMatrix(pids, tids, indptr, indices, values, first_seen)
+    if "cell_keys" in old.__dict__ and len(tids) * 3 < 2**31:
+        # Carry the cached keys and per-statement tallies over, patched at the changed cells
+        # only, instead of recomputing them over every vote.
+        new_keys = (cols * 3 + new.values + 1).astype(np.int32)
+        old_keys = old.cell_keys
+        keys = old_keys.copy()
+        gone = old_keys[replaced]
+        keys[replaced] = new_keys[exists]
+        merged.__dict__["cell_keys"] = np.insert(keys, positions[fresh], new_keys[fresh])
+        if "column_tallies" in old.__dict__:
+            size = 3 * len(tids)
+            delta = np.bincount(new_keys, minlength=size) - np.bincount(gone, minlength=size)
+            tallies = np.zeros(size, dtype=np.int64)
+            tallies[: old.column_tallies.size] = old.column_tallies.ravel()
+            merged.__dict__["column_tallies"] = (tallies + delta).reshape(len(tids), 3)
+    return merged
 
 
 def _merge_reindexed(old: VoteMatrix, new: VoteMatrix) -> VoteMatrix:

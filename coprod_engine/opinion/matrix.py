@@ -18,6 +18,7 @@ deliberation by mapping high dimensional opinion spaces. *Recerca*, 26(2).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -71,6 +72,27 @@ class VoteMatrix:
             (self.values.astype(dtype), self.indices, self.indptr), shape=self.shape
         )
 
+    @cached_property
+    def cell_keys(self) -> NDArray[np.int32]:
+        """``3·column + vote + 1`` of every stored vote (int32), the key of all tallies.
+
+        Computed once per matrix and shared by the column means, the tallies and the centred
+        values (a lookup in a table of ``3·n_statements`` entries).
+        """
+        if self.shape[1] * 3 >= 2**31:  # pragma: no cover - beyond Polis' caps
+            raise ValueError("too many statements for int32 keys")
+        keys = self.indices.astype(np.int32)
+        keys *= 3
+        keys += self.values
+        keys += 1
+        return keys
+
+    @cached_property
+    def column_tallies(self) -> NDArray[np.int64]:
+        """Disagrees, passes and agrees of every statement over everyone, shape (n, 3)."""
+        counts = np.bincount(self.cell_keys, minlength=3 * self.shape[1])
+        return counts.reshape(self.shape[1], 3).astype(np.int64)
+
     def vote_counts(self) -> NDArray[np.int64]:
         """Votes per participant in the raw matrix (a pass counts), ``user-vote-counts``."""
         return np.diff(self.indptr).astype(np.int64)
@@ -92,6 +114,21 @@ class VoteMatrix:
         return np.where(found, pos, -1)
 
 
+def _stable_order(times: NDArray[np.int64]) -> NDArray[np.int64]:
+    """``np.argsort(times, kind="stable")``, by one plain sort of (time, position) packed."""
+    low = int(times.min())
+    span_bits = max((int(times.max()) - low).bit_length(), 1)
+    seq_bits = max(len(times).bit_length(), 1)
+    if span_bits + seq_bits > 62:
+        return np.argsort(times, kind="stable")
+    packed = times - low
+    packed <<= seq_bits
+    packed |= np.arange(len(times), dtype=np.int64)
+    packed.sort()
+    packed &= (1 << seq_bits) - 1
+    return packed
+
+
 def _dense_codes(ids: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Ascending distinct ids and the code of each element, in linear time when ids are compact."""
     if len(ids) == 0:
@@ -101,6 +138,9 @@ def _dense_codes(ids: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.
         # Polis ids are small consecutive integers: a lookup table beats sorting 10^7 ids.
         present = np.zeros(high + 1, dtype=bool)
         present[ids] = True
+        if low == 0 and bool(present.all()):
+            # Every id from 0 to the largest is used: each id is its own code.
+            return np.arange(high + 1, dtype=np.int64), ids
         distinct = np.flatnonzero(present).astype(np.int64)
         table = np.zeros(high + 1, dtype=np.int64)
         table[distinct] = np.arange(len(distinct))
@@ -153,7 +193,7 @@ def vote_matrix(
         if len(times) != len(vals):
             raise InputFormatError("timestamps and votes differ in length")
         if len(times) > 1 and np.any(times[1:] < times[:-1]):
-            order = np.argsort(times, kind="stable")
+            order = _stable_order(times)
             pids, tids, vals = pids[order], tids[order], vals[order]
 
     participants, rows = _dense_codes(pids)
@@ -163,34 +203,44 @@ def vote_matrix(
         vals = vals[keep]
     n_rows, n_cols = len(participants), len(statements)
 
+    cells = rows * n_cols if n_cols else rows.copy()
+    cells += cols
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    if len(cells) < 2 or bool(np.all(cells[1:] > cells[:-1])):
+        # Already in cell order without repeats (a database export ordered by participant and
+        # statement): no sort, every event is its cell's latest vote.
+        kept_rows = rows
+        np.cumsum(np.bincount(kept_rows, minlength=n_rows), out=indptr[1:])
+        first_seen = indptr[:-1].copy()
+        return VoteMatrix(
+            participants, statements, indptr, cols.astype(np.int32), vals.copy(), first_seen
+        )
     # One sort of (cell, sequence) packed in an int64 groups the rows, orders the columns and
     # puts each cell's events in time order: the last of each run is the latest vote.
-    cells = rows * n_cols + cols
     seq_bits = max(int(len(vals)).bit_length(), 1)
     cell_bits = max(int(n_rows * n_cols).bit_length(), 1)
     if cell_bits + seq_bits <= 63:
-        packed = np.sort((cells << seq_bits) | np.arange(len(vals), dtype=np.int64))
-        sorted_cells = packed >> seq_bits
-        sequence = packed & ((1 << seq_bits) - 1)
+        cells <<= seq_bits
+        cells |= np.arange(len(vals), dtype=np.int64)
+        cells.sort()
+        sequence = cells & ((1 << seq_bits) - 1)
+        cells >>= seq_bits
+        sorted_cells = cells
     else:  # pragma: no cover - beyond Polis' caps
         sequence = np.lexsort((np.arange(len(vals)), cells))
         sorted_cells = cells[sequence]
-    sorted_rows = sorted_cells // n_cols if n_cols else sorted_cells
-    row_starts = (
-        np.flatnonzero(np.r_[True, sorted_rows[1:] != sorted_rows[:-1]])
-        if len(sorted_rows)
-        else np.empty(0, np.int64)
-    )
-    first_seen = np.zeros(n_rows, dtype=np.int64)
-    if len(row_starts):
-        first_seen[sorted_rows[row_starts]] = np.minimum.reduceat(sequence, row_starts)
-    last = np.ones(len(sorted_cells), dtype=bool)
-    last[:-1] = sorted_cells[1:] != sorted_cells[:-1]
+    last = np.empty(len(sorted_cells), dtype=bool)
+    np.not_equal(sorted_cells[1:], sorted_cells[:-1], out=last[:-1])
+    last[-1] = True
     kept_cells = sorted_cells[last]
     kept_values = vals[sequence[last]]
     kept_rows = kept_cells // n_cols if n_cols else kept_cells
-    indptr = np.zeros(n_rows + 1, dtype=np.int64)
     np.cumsum(np.bincount(kept_rows, minlength=n_rows), out=indptr[1:])
+    # Each row's first event in time: the smallest sequence number among its events.
+    first_seen = np.zeros(n_rows, dtype=np.int64)
+    sorted_rows = sorted_cells // n_cols if n_cols else sorted_cells
+    row_starts = np.flatnonzero(np.r_[True, sorted_rows[1:] != sorted_rows[:-1]])
+    first_seen[sorted_rows[row_starts]] = np.minimum.reduceat(sequence, row_starts)
     indices = (kept_cells - kept_rows * n_cols).astype(np.int32)
     return VoteMatrix(participants, statements, indptr, indices, kept_values, first_seen)
 

@@ -59,20 +59,20 @@ def tally(matrix: VoteMatrix, labels: NDArray[np.int64], n_labels: int) -> Talli
     n_labels : int
     """
     n_cols = matrix.shape[1]
-    # int32 keys halve the memory traffic of these O(votes) passes.
-    small = n_labels * n_cols * 3 < 2**31
-    dtype: type[np.signedinteger[Any]] = np.int32 if small else np.int64
-    key: NDArray[np.signedinteger[Any]]
     if n_labels == 1 and bool(np.all(labels == 0)):
-        # Everyone in one group: no need to expand the rows.
-        key = matrix.indices.astype(dtype) * 3 + (matrix.values + 1).astype(dtype)
+        # Everyone in one group: the matrix's own per-statement tallies.
+        counts = matrix.column_tallies.reshape(1, n_cols, 3)
     else:
+        # int32 keys halve the memory traffic of these O(votes) passes.
+        small = n_labels * n_cols * 3 < 2**31
+        dtype: type[np.signedinteger[Any]] = np.int32 if small else np.int64
         row_labels = np.repeat(labels.astype(dtype), np.diff(matrix.indptr))
         kept = row_labels >= 0
-        key = (row_labels * n_cols + matrix.indices) * 3 + (matrix.values + 1).astype(dtype)
+        key = row_labels * dtype(n_cols * 3)
+        key += matrix.cell_keys
         if not kept.all():
             key = key[kept]
-    counts = np.bincount(key, minlength=n_labels * n_cols * 3).reshape(n_labels, n_cols, 3)
+        counts = np.bincount(key, minlength=n_labels * n_cols * 3).reshape(n_labels, n_cols, 3)
     disagree, passed, agree = counts[..., 0], counts[..., 1], counts[..., 2]
     return Tallies(
         agree.astype(np.int64),
