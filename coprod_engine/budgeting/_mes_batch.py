@@ -43,6 +43,8 @@ class _Layout:
         self.start = np.concatenate([[0], np.cumsum(self.length)[:-1]]).astype(np.int64)
         self.groups = np.concatenate(profile.supporters + [np.zeros(0, dtype=np.int64)])
         self.utility = np.concatenate(profile.utility + [np.zeros(0)])
+        self.weight = profile.weight[self.groups]
+        self.weighted_utility = self.weight * self.utility
 
     def gather(
         self, projects: NDArray[np.int64]
@@ -55,9 +57,22 @@ class _Layout:
 
 
 def mes_batch(
-    profile: GroupedProfile, candidates: list[int], shares: list[Fraction]
+    profile: GroupedProfile,
+    candidates: list[int],
+    shares: list[Fraction],
+    limit: float = np.inf,
+    *,
+    exhaustive_stop: bool = False,
 ) -> list[list[int] | None]:
-    """The projects MES buys at each share, in order; ``None`` where a call was too close."""
+    """The projects MES buys at each share, in order; ``None`` where a call was too close.
+
+    Add1 consumes the runs in order and stops at the first one that overspends ``limit``,
+    buys every candidate or (``exhaustive_stop``) is exhaustive. So a run whose purchases
+    already cost more than ``limit`` (with a relative margin of 1e-9) stops there, its list
+    a prefix that overspends; and once a run is known to stop Add1 (float decisions with
+    that margin, far above the rounding error of a sum of costs), the runs after it are
+    abandoned (``None``: never consumed).
+    """
     layout = _Layout(profile)
     costs, totals, weight = profile.costs, profile.total_utility, profile.weight
     runs, m = len(shares), profile.num_projects
@@ -68,8 +83,24 @@ def mes_batch(
     shaky = np.zeros(budgets.shape, dtype=bool)  # budgets emptied by a close call
     stride = weight.size
     active = np.ones(runs, dtype=bool)
+    abandoned = np.zeros(runs, dtype=bool)
+    spent = np.zeros(runs)
+    known: dict[tuple[int, float], Fraction | None] = {}
+
+    def price(p: int, zero_utility: float) -> Fraction | None:
+        """:func:`exact_price`, remembered: the same near-ties recur across runs."""
+        key = (p, zero_utility)
+        if key not in known:
+            known[key] = exact_price(profile, p, zero_utility)
+        return known[key]
+
     undecided = np.zeros(runs, dtype=bool)
-    bought: list[list[int]] = [[] for _ in range(runs)]
+    owned = np.zeros((runs, m), dtype=bool)
+    cand_costs = costs[cand]
+    margin = TOLERANCE * limit if np.isfinite(limit) else 0.0
+    bought_k: list[NDArray[np.int64]] = []  # per round: the runs that bought ...
+    bought_p: list[NDArray[np.int64]] = []  # ... and what they bought
+    cols = np.arange(m + 1)  # columns still finite in some run (m: the sentinel)
 
     def evaluate(
         ks: NDArray[np.int64], ps: NDArray[np.int64]
@@ -77,10 +108,9 @@ def mes_batch(
         seg, pos, length = layout.gather(ps)
         g = layout.groups[pos]
         u = layout.utility[pos]
-        w = weight[g]
         flat = np.repeat(ks * stride, length) + g  # 1-d indices: faster than 2-d gathers
         b = budgets.ravel()[flat]
-        wb, wu = w * b, w * u
+        wb, wu = layout.weight[pos] * b, layout.weighted_utility[pos]
         money = np.add.reduceat(wb, seg)
         cost, total = costs[ps], totals[ps]
         ratio = b / u
@@ -112,21 +142,22 @@ def mes_batch(
 
     while active.any():
         rows_k = np.flatnonzero(active)
-        view = lower[rows_k]
+        view = lower[np.ix_(rows_k, cols)]
         order = np.argsort(view, axis=1, kind="stable")
         count = rows_k.size
         ptr = np.zeros(count, dtype=np.int64)
         best = np.full(count, np.inf)
         best_p = np.full(count, -1, dtype=np.int64)
         # for each run's best so far: the certificate of its price, if it has one
-        best_zero: list[float | None] = [None] * count
+        best_zero = np.full(count, np.nan)  # NaN: no certificate
         scanning = np.ones(count, dtype=bool)
         while True:
             rows = np.flatnonzero(scanning)
             if rows.size == 0:
                 break
-            ps = order[rows, ptr[rows]]
-            bound = view[rows, ps]
+            at = order[rows, ptr[rows]]
+            bound = view[rows, at]
+            ps = cols[at]
             stop = ~np.isfinite(bound) | (bound > best[rows] * (1 + TOLERANCE))
             scanning[rows[stop]] = False
             rows, ps = rows[~stop], ps[~stop]
@@ -146,13 +177,12 @@ def mes_batch(
             near = ok & ~strict & (rho <= current * (1 + TOLERANCE))
             won = rows[strict]
             best[won], best_p[won] = rho[strict], ps[strict]
-            for j in np.flatnonzero(strict):
-                best_zero[rows[j]] = float(zero_utility[j]) if sure[j] else None
+            best_zero[won] = np.where(sure[strict], zero_utility[strict], np.nan)
             for j in np.flatnonzero(near):
                 r, p = rows[j], int(ps[j])
                 q, theirs_zero = int(best_p[r]), best_zero[r]
-                mine = exact_price(profile, p, float(zero_utility[j])) if sure[j] else None
-                theirs = None if theirs_zero is None else exact_price(profile, q, theirs_zero)
+                mine = price(p, float(zero_utility[j])) if sure[j] else None
+                theirs = None if np.isnan(theirs_zero) else price(q, float(theirs_zero))
                 if mine is None or theirs is None:
                     scanning[r] = False
                     undecided[rows_k[r]] = True
@@ -176,6 +206,30 @@ def mes_batch(
             shaky.ravel()[flat[(held > 0) & (np.abs(due - held) <= TOLERANCE * held)]] = True
             budgets.ravel()[flat] = held - np.minimum(held, due)
             lower[ks, ps] = np.inf
-            for k, p in zip(ks.tolist(), ps.tolist(), strict=True):
-                bought[k].append(p)
-    return [None if undecided[k] else bought[k] for k in range(runs)]
+            owned[ks, ps] = True
+            bought_k.append(ks)
+            bought_p.append(ps)
+            spent[ks] += costs[ps]
+            over = ks[spent[ks] > limit * (1 + TOLERANCE)]
+            active[over] = False
+        else:
+            over = ks
+        # Runs that certainly end Add1: overspent, everything bought, or exhaustive.
+        finished = rows_k[done & ~undecided[rows_k]]
+        if finished.size and np.isfinite(limit):
+            cheapest = np.where(owned[np.ix_(finished, cand)], np.inf, cand_costs).min(axis=1)
+            room = limit - spent[finished]
+            ends = np.isinf(cheapest) | (exhaustive_stop & (cheapest > room + margin))
+            over = np.concatenate([over, finished[ends]])
+        if over.size:
+            first = int(over.min())
+            abandoned[first + 1 :] |= active[first + 1 :]
+            active[first + 1 :] = False
+        if ks.size:
+            live = np.isfinite(lower[np.ix_(np.flatnonzero(active), cols[:-1])]).any(axis=0)
+            cols = np.concatenate([cols[:-1][live], [m]])
+    all_k = np.concatenate(bought_k + [np.zeros(0, dtype=np.int64)])
+    all_p = np.concatenate(bought_p + [np.zeros(0, dtype=np.int64)])
+    by_run = np.argsort(all_k, kind="stable")  # rounds were appended in order
+    split = np.split(all_p[by_run], np.cumsum(np.bincount(all_k, minlength=runs))[:-1])
+    return [None if undecided[k] or abandoned[k] else split[k].tolist() for k in range(runs)]

@@ -273,14 +273,20 @@ def _add1(
     Runs are computed in growing batches of consecutive shares (:func:`mes_batch`) and
     consumed in order, so the stopping share is the one of the sequential definition.
     """
-    budget, costs = profile.budget, profile.exact_costs
+    # Exact sums in integers: every cost times the common denominator (costs come from
+    # floats, so denominators are powers of two) is an integer; Fraction sums were slow.
+    scale = math.lcm(*(c.denominator for c in profile.exact_costs), profile.budget.denominator)
+    costs = [int(c * scale) for c in profile.exact_costs]
+    budget = int(profile.budget * scale)
+    by_cost = sorted(candidates, key=costs.__getitem__)
 
-    def spent(bought: list[int]) -> Fraction:
-        return sum((costs[p] for p in bought), Fraction(0))
+    def spent(bought: list[int]) -> int:
+        return sum(costs[p] for p in bought)
 
     def exhaustive(bought: list[int]) -> bool:
         room, taken = budget - spent(bought), set(bought)
-        return all(costs[p] > room for p in candidates if p not in taken)
+        cheapest = next((costs[p] for p in by_cost if p not in taken), None)
+        return cheapest is None or cheapest > room
 
     outcome, runs, size = first, 1, 8
     queue: list[tuple[Fraction, list[int] | None]] = []
@@ -291,7 +297,9 @@ def _add1(
             break  # everything is bought: more money cannot change the outcome
         if not queue:
             shares = [share + increment * (i + 1) for i in range(size)]
-            results = mes_batch(profile, candidates, shares)
+            results = mes_batch(
+                profile, candidates, shares, float(profile.budget), exhaustive_stop=exhaustive_stop
+            )
             queue = list(zip(shares, results, strict=True))[::-1]
             size = min(2 * size, batch_size_limit(profile))
         trial_share, result = queue.pop()

@@ -157,3 +157,33 @@ def test_it_decides_in_floats_exactly_as_in_rational_arithmetic(
     except _CloseCall:
         return  # the float path declined to decide; the exact run is used instead
     assert fast.bought == exact.bought
+
+
+@settings(max_examples=30, derandomize=True, deadline=None)
+@given(elections, st.booleans())
+def test_batched_add1_stops_where_the_one_run_at_a_time_definition_stops(
+    election: tuple[list[int], list[list[bool]], int], exhaustive_stop: bool
+) -> None:
+    # The batches stop overspending runs early and abandon runs after a certain stop;
+    # neither may move the final share away from the sequential definition (spec, Add1).
+    costs, ballots, budget = election
+    approvals = sparse.csr_array(np.array(ballots, dtype=float))
+    utilities = sparse.csr_array(approvals * np.array(costs, dtype=float))
+    profile = grouped_profile(costs, utilities, budget)
+    candidates = [p for p in range(len(costs)) if profile.total_utility[p] > 0]
+    share = Fraction(budget, len(ballots))
+    outcome, runs = _run_exact(profile, candidates, share).bought, 1
+    while True:
+        room = budget - sum(costs[p] for p in outcome)
+        if exhaustive_stop and all(costs[p] > room for p in candidates if p not in outcome):
+            break
+        if len(outcome) == len(candidates):
+            break
+        trial, runs = _run_exact(profile, candidates, share + 1).bought, runs + 1
+        if sum(costs[p] for p in trial) > budget:
+            break
+        share, outcome = share + 1, trial
+    result = equal_shares(costs, approvals, budget, exhaustive_stop=exhaustive_stop)
+    assert result.parameters["final_share"] == float(share)
+    assert result.parameters["runs"] == runs
+    assert sorted(result.selected.tolist()) == sorted(outcome)
