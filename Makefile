@@ -29,7 +29,7 @@ demo: sync messages
 	uv run python manage.py demo_load
 	@echo "Coprod is served on http://$(HOST):$(PORT)/ (French) and http://$(HOST):$(PORT)/en/ (English). Ctrl-C stops it."
 	@# The background worker recomputes opinion maps after votes; it stops with the server.
-	uv run python manage.py db_worker --no-startup-delay -v0 & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	uv run python manage.py db_worker --no-startup-delay --no-reload -v0 & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	  uv run python manage.py runserver $(HOST):$(PORT)
 
 chromium:  ## Debian's Chromium for the browser tests (never a downloaded browser)
