@@ -10,10 +10,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from coprod.budgets.demo import budgets_demo_load
+from coprod.budgets.models import Ballot
 from coprod.opinions.demo import opinions_demo_load
 from coprod.opinions.models import Vote
 from coprod.processes.demo import demo_load
 from coprod.processes.models import Process
+from coprod.wikisurveys.demo import wikisurveys_demo_load
+from coprod.wikisurveys.models import Answer
 
 
 class Command(BaseCommand):
@@ -23,7 +27,10 @@ class Command(BaseCommand):
         started = time.perf_counter()
         summary = demo_load()
         # The participation methods' parts of the scenario, on top of the spine's.
-        conversation = opinions_demo_load(Process.objects.get(slug=summary.process_slug))
+        process = Process.objects.get(slug=summary.process_slug)
+        conversation = opinions_demo_load(process)
+        survey = wikisurveys_demo_load(process)
+        budget = budgets_demo_load(process)
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(f"Demo process “{summary.process_slug}” loaded in {elapsed:.1f} s.")
@@ -33,6 +40,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {name:<{width}}  {count:>4}")
         votes = Vote.objects.filter(statement__conversation=conversation).count()
         self.stdout.write(f"  {'opinion votes':<{width}}  {votes:>4}")
+        answers = Answer.objects.filter(appearance__survey=survey).count()
+        self.stdout.write(f"  {'survey answers':<{width}}  {answers:>4}")
+        ballots = Ballot.objects.filter(budget=budget).count()
+        self.stdout.write(f"  {'budget ballots':<{width}}  {ballots:>4}")
         self.stdout.write(f"\nSign in with one of these (password: {summary.password}):")
         for role, email in summary.logins:
             self.stdout.write(f"  {email:<28}  {role}")
