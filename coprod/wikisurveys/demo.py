@@ -33,7 +33,7 @@ DESCRIPTION_EN = (
     "The 14 needs named in the peer-group sessions and the merged session, compared two at a "
     "time. The top five guide the co-design."
 )
-ANSWERS_PER_VOTER = (20, 40)
+ANSWERS_PER_VOTER = (10, 16)
 SKIP_RATE = 0.05
 # How much a voter favours the needs voiced from their own kind of knowledge.
 OWN_KNOWLEDGE_BONUS = 0.6
