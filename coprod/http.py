@@ -4,6 +4,9 @@ from django.http import HttpRequest
 
 from coprod.accounts.models import User
 
+# A refused form is shown again with what the person typed and why: 422 Unprocessable Content.
+INVALID = 422
+
 
 class AuthenticatedRequest(HttpRequest):
     """The request of a view behind ``login_required``: its user is a real ``User``."""

@@ -16,9 +16,7 @@ from django.utils.translation import gettext as _
 from coprod.accounts import services
 from coprod.accounts.forms import AccountForm, ConsentForm, DeleteAccountForm, ProfileForm
 from coprod.accounts.models import ConsentScope, Profile
-from coprod.http import AuthenticatedRequest
-
-INVALID = 422
+from coprod.http import INVALID, AuthenticatedRequest
 
 
 @login_required

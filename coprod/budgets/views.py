@@ -7,7 +7,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -23,19 +23,14 @@ from coprod.budgets.selectors import (
     latest_result,
     paper_ballot_state,
 )
-from coprod.http import AuthenticatedRequest, signed_in_user
+from coprod.http import INVALID, AuthenticatedRequest, signed_in_user
 from coprod.processes.models import Phase
 from coprod.processes.roles import participation_of
-from coprod.processes.views import require, visible_process_or_404
-
-INVALID = 422
+from coprod.processes.views import method_object_or_404, require, visible_process_or_404
 
 
 def budget_or_404(request: HttpRequest, pk: int) -> Budget:
-    budget = get_object_or_404(Budget.objects.select_related("phase_method__phase__process"), pk=pk)
-    if not request.user.has_perm("processes.view_process", budget.process):
-        raise Http404
-    return budget
+    return method_object_or_404(request, Budget.objects.all(), pk)
 
 
 def require_budget(request: HttpRequest, perm: str, budget: Budget) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import tempfile
 import uuid
 from pathlib import Path
@@ -11,12 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from coprod.http import AuthenticatedRequest
+from coprod.http import INVALID, AuthenticatedRequest
 from coprod.opinions import polis_files, services
 from coprod.opinions.forms import ConversationForm, PolisImportForm, StatementForm, VoteForm
 from coprod.opinions.models import Conversation, Statement, StatementStatus, Voter
@@ -24,24 +23,13 @@ from coprod.opinions.results import map_results
 from coprod.opinions.selectors import latest_result, next_statement, voter_progress
 from coprod.opinions.tasks import map_refresh_soon
 from coprod.processes.models import KnowledgeType, Phase, StakeholderRole
-from coprod.processes.roles import participation_of
-from coprod.processes.views import require, visible_process_or_404
+from coprod.processes.roles import anonymous_key, participation_of
+from coprod.processes.views import method_object_or_404, require, visible_process_or_404
 from coprod_engine.exceptions import EngineError
-
-INVALID = 422
 
 
 def conversation_or_404(request: HttpRequest, pk: int) -> Conversation:
-    conversation = get_object_or_404(
-        Conversation.objects.select_related("phase_method__phase__process"), pk=pk
-    )
-    if not request.user.has_perm("processes.view_process", conversation.process):
-        raise Http404
-    return conversation
-
-
-def _session_key(conversation: Conversation) -> str:
-    return f"opinions-voter-{conversation.pk}"
+    return method_object_or_404(request, Conversation.objects.all(), pk)
 
 
 def current_voter(
@@ -53,10 +41,7 @@ def current_voter(
         return services.voter_for_participant(conversation=conversation, participant=participant)
     if not conversation.allow_anonymous:
         return None
-    key = request.session.get(_session_key(conversation))
-    if key is None and create:
-        key = secrets.token_urlsafe(24)
-        request.session[_session_key(conversation)] = key
+    key = anonymous_key(request, f"opinions-voter-{conversation.pk}", create=create)
     return services.voter_for_anonymous(conversation=conversation, key=key) if key else None
 
 

@@ -257,6 +257,32 @@ class Participant(models.Model):
         return [k.value for k in KnowledgeType if getattr(self, k.value)]
 
 
+class MethodVoter(models.Model):
+    """Who votes in one object of a participation method: a participant, or an anonymous
+    browser's token (``coprod.processes.roles.anonymous_key``). Each method adds the foreign key
+    to its object and the constraints that make a voter unique there."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    anonymous_key = models.CharField(max_length=64, blank=True)
+    knowledge_type = models.CharField(max_length=12, choices=KnowledgeType.choices, blank=True)
+    stakeholder_role = models.CharField(max_length=24, choices=StakeholderRole.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"voter {self.pk}"
+
+
+# Exactly one of participant and anonymous key: the check every method's voter table carries.
+VOTER_IS_PARTICIPANT_OR_ANONYMOUS = Q(participant__isnull=False, anonymous_key="") | Q(
+    participant__isnull=True
+) & ~Q(anonymous_key="")
+
+
 class ModeratedContribution(models.Model):
     """What needs, ideas and comments share: an author, a knowledge type, and moderation."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from django.utils import timezone
@@ -42,3 +43,16 @@ def open_phase(process: Process, today: dt.date | None = None) -> Phase | None:
 
 def is_process_facilitator(user: Any, process: Process) -> bool:
     return process_role_of(user, process) == ProcessRole.FACILITATOR
+
+
+def anonymous_key(request: Any, scope: str, *, create: bool = False) -> str | None:
+    """The random token that stands for an anonymous browser in one method's object.
+
+    Kept in the session under ``scope`` (e.g. ``"opinions-voter-12"``); made on first use only
+    when ``create`` is set, so merely looking at a page leaves no trace.
+    """
+    key: str | None = request.session.get(scope)
+    if key is None and create:
+        key = secrets.token_urlsafe(24)
+        request.session[scope] = key
+    return key

@@ -7,13 +7,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Model, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from coprod.http import AuthenticatedRequest, signed_in_user
+from coprod.http import INVALID, AuthenticatedRequest, signed_in_user
 from coprod.processes import services
 from coprod.processes.forms import (
     ActionForm,
@@ -52,8 +52,6 @@ from coprod.processes.selectors import (
     visible_needs,
 )
 
-INVALID = 422  # the form is shown again, with what the person typed and why it was refused
-
 
 def visible_process_or_404(request: HttpRequest, slug: str) -> Process:
     """The process, or a 404 for people who may not see it (drafts stay secret)."""
@@ -61,6 +59,15 @@ def visible_process_or_404(request: HttpRequest, slug: str) -> Process:
     if not request.user.has_perm("processes.view_process", process):
         raise Http404
     return process
+
+
+def method_object_or_404[M: Model](request: HttpRequest, queryset: QuerySet[M], pk: int) -> M:
+    """A participation method's object (conversation, survey, budget), or a 404 for people
+    who may not see its process."""
+    obj = get_object_or_404(queryset.select_related("phase_method__phase__process"), pk=pk)
+    if not request.user.has_perm("processes.view_process", obj.phase_method.phase.process):  # type: ignore[attr-defined]
+        raise Http404
+    return obj
 
 
 def require(request: HttpRequest, perm: str, process: Process) -> None:

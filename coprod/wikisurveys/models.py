@@ -15,12 +15,11 @@ from django.utils.translation import gettext_lazy as _
 
 from coprod.bilingual import Bilingual
 from coprod.processes.models import (
+    VOTER_IS_PARTICIPANT_OR_ANONYMOUS,
     Idea,
-    KnowledgeType,
+    MethodVoter,
     Need,
-    Participant,
     PhaseMethod,
-    StakeholderRole,
 )
 
 
@@ -54,17 +53,10 @@ class Survey(models.Model):
         return self.phase_method.phase.process
 
 
-class Voter(models.Model):
+class Voter(MethodVoter):
     """Who votes in one survey: a participant, or an anonymous browser's token."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="voters")
-    participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    anonymous_key = models.CharField(max_length=64, blank=True)
-    knowledge_type = models.CharField(max_length=12, choices=KnowledgeType.choices, blank=True)
-    stakeholder_role = models.CharField(max_length=24, choices=StakeholderRole.choices, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
@@ -79,14 +71,10 @@ class Voter(models.Model):
                 name="one_survey_voter_per_anonymous_key",
             ),
             models.CheckConstraint(
-                condition=Q(participant__isnull=False, anonymous_key="")
-                | Q(participant__isnull=True) & ~Q(anonymous_key=""),
+                condition=VOTER_IS_PARTICIPANT_OR_ANONYMOUS,
                 name="survey_voter_is_a_participant_or_anonymous",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"voter {self.pk}"
 
 
 class ItemStatus(models.TextChoices):

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coprod.bilingual import active_suffix
-from coprod.http import AuthenticatedRequest
+from coprod.http import INVALID, AuthenticatedRequest
 from coprod.processes.models import KnowledgeType, Phase, StakeholderRole
-from coprod.processes.roles import participation_of
-from coprod.processes.views import require, visible_process_or_404
+from coprod.processes.roles import anonymous_key, participation_of
+from coprod.processes.views import method_object_or_404, require, visible_process_or_404
 from coprod.wikisurveys import services
 from coprod.wikisurveys.forms import ItemForm, SkipForm, SurveyForm, VoteForm
 from coprod.wikisurveys.models import Appearance, Item, ItemStatus, Survey, Voter
@@ -28,18 +27,9 @@ from coprod.wikisurveys.selectors import (
     survey_votes,
 )
 
-INVALID = 422
-
 
 def survey_or_404(request: HttpRequest, pk: int) -> Survey:
-    survey = get_object_or_404(Survey.objects.select_related("phase_method__phase__process"), pk=pk)
-    if not request.user.has_perm("processes.view_process", survey.process):
-        raise Http404
-    return survey
-
-
-def _session_key(survey: Survey) -> str:
-    return f"wikisurveys-voter-{survey.pk}"
+    return method_object_or_404(request, Survey.objects.all(), pk)
 
 
 def current_voter(request: HttpRequest, survey: Survey, *, create: bool = False) -> Voter | None:
@@ -49,10 +39,7 @@ def current_voter(request: HttpRequest, survey: Survey, *, create: bool = False)
         return services.voter_for_participant(survey=survey, participant=participant)
     if not survey.allow_anonymous:
         return None
-    key = request.session.get(_session_key(survey))
-    if key is None and create:
-        key = secrets.token_urlsafe(24)
-        request.session[_session_key(survey)] = key
+    key = anonymous_key(request, f"wikisurveys-voter-{survey.pk}", create=create)
     return services.voter_for_anonymous(survey=survey, key=key) if key else None
 
 
