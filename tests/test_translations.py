@@ -22,6 +22,7 @@ EXTRACT = [
     "-l",
     "fr_CA",
     "--no-obsolete",
+    "--no-location",
     "-v0",
     "--ignore=.venv",
     "--ignore=node_modules",

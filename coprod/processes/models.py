@@ -211,6 +211,14 @@ class ProcessRole(models.TextChoices):
     OBSERVER = "observer", _("Observer")
 
 
+class RecruitedVia(models.TextChoices):
+    OPEN_CALL = "open_call", _("Open call")
+    INVITATION = "invitation", _("Invitation")
+    COMMUNITY_REFERRAL = "community_referral", _("Community referral")
+    SORTITION = "sortition", _("Drawn by lot")
+    SNOWBALL = "snowball", _("Referred by another participant")
+
+
 class Participant(models.Model):
     """A person taking part in one process, with the knowledge they bring."""
 
@@ -237,6 +245,14 @@ class Participant(models.Model):
         blank=True,
         related_name="participants",
         verbose_name=_("organisation"),
+    )
+    # How the person came to the process: the equity metrics compare people recruited by
+    # lot with volunteers from an open call.
+    recruited_via = models.CharField(
+        _("recruited through"),
+        max_length=20,
+        choices=RecruitedVia.choices,
+        default=RecruitedVia.OPEN_CALL,
     )
     joined_at = models.DateTimeField(auto_now_add=True)
 
