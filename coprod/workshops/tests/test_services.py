@@ -55,7 +55,9 @@ def test_it_forms_two_rounds_that_avoid_repeats(workshop, present) -> None:
     first = services.round_form(workshop=workshop, settings=settings)
     second = services.round_form(workshop=workshop, settings=settings)
     assert (first.number, second.number) == (1, 2)
-    assert Seat.objects.filter(round=first).count() == 18 == Seat.objects.filter(round=second).count()
+    assert (
+        Seat.objects.filter(round=first).count() == 18 == Seat.objects.filter(round=second).count()
+    )
     # Six people drawn from three earlier tables: at least 2 + 2 + 2, so 3 pairs a table meet
     # again; the engine reaches that least possible number.
     assert first.repeated_pairs == 0 and second.repeated_pairs == 9
