@@ -32,6 +32,7 @@ ATTRIBUTES: dict[str, float] = {
 }
 LANGUAGES = "languages"
 ENGLISH = "en"
+FRENCH = "fr"
 EFFORT = 20
 SECONDS = 5.0
 
@@ -93,9 +94,9 @@ def _spoken(participant: Participant) -> str:
     if profile is None:
         return ""
     text = (profile.languages_spoken or "").lower()
-    spoken = {"fr" if participant.user.preferred_language.startswith("fr") else ENGLISH}
+    spoken = {FRENCH if participant.user.preferred_language.startswith("fr") else ENGLISH}
     if any(word in text for word in ("fran", "french")):
-        spoken.add("fr")
+        spoken.add(FRENCH)
     if any(word in text for word in ("engl", "angl")):
         spoken.add(ENGLISH)
     return ";".join(sorted(spoken))
@@ -147,8 +148,11 @@ def engine_rules(settings: RoundSettings, present: Iterable[str], pins: Mapping[
 
 
 def table_languages(settings: RoundSettings, tables: int) -> list[str | None]:
+    """With English tables the others are French ones; without, any language goes."""
     english = min(settings.english_tables, tables)
-    return [None] * (tables - english) + [ENGLISH] * english
+    if not english:
+        return [None] * tables
+    return [FRENCH] * (tables - english) + [ENGLISH] * english
 
 
 def history_plan(history: Sequence[Mapping[str, int]], tables: int) -> Grouping:

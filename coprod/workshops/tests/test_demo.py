@@ -48,5 +48,8 @@ def test_it_loads_the_world_cafe_with_its_rules_met_once() -> None:
         for seat in seated.filter(role=SeatRole.HOST).select_related("table"):
             hosts_at.setdefault(seat.participant_id, set()).add(seat.table.number)
         assert round_.tables.filter(language="en").count() == 1
+    # The English table's six people (its host and the five seniors who speak only English)
+    # meet again in every round: 15 pairs, and nobody else meets anyone twice.
+    assert [r.repeated_pairs for r in rounds] == [0, 15, 15]
     assert len(hosts_at) == len(HOSTS) and all(len(t) == 1 for t in hosts_at.values())
     assert TableContribution.objects.filter(table__round=rounds[0]).count() >= 8
