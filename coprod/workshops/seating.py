@@ -152,7 +152,8 @@ def table_languages(settings: RoundSettings, tables: int) -> list[str | None]:
     english = min(settings.english_tables, tables)
     if not english:
         return [None] * tables
-    return [FRENCH] * (tables - english) + [ENGLISH] * english
+    languages: list[str | None] = [FRENCH] * (tables - english)
+    return languages + [ENGLISH] * english
 
 
 def history_plan(history: Sequence[Mapping[str, int]], tables: int) -> Grouping:

@@ -32,7 +32,7 @@ def test_it_loads_the_world_cafe_with_its_rules_met_once() -> None:
     assert Registration.objects.filter(workshop=workshop, checked_in_at__isnull=False).count() == 48
     rounds = list(workshop.rounds.order_by("number"))
     assert len(rounds) == 3
-    hosts_at: dict[str, set[int]] = {}
+    hosts_at: dict[int, set[int]] = {}
     for round_ in rounds:
         seated = Seat.objects.filter(round=round_).exclude(role=SeatRole.NOTE_TAKER)
         assert seated.count() == 48
