@@ -54,6 +54,13 @@ class WorkshopForm(forms.ModelForm):
         return data
 
 
+def _choose_from(form: forms.Form, name: str, queryset: Any) -> None:
+    """Set the choices of a model choice field for this form's context (a process, a round)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
+
+
 def _people_label(participant: Participant) -> str:
     return f"#{participant.pk} {participant.user}"
 
@@ -88,9 +95,7 @@ class RegisterPeopleForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["people"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = candidates
+        _choose_from(self, "people", candidates)
 
 
 class WalkInForm(forms.Form):
@@ -100,9 +105,7 @@ class WalkInForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["participant"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = candidates
+        _choose_from(self, "participant", candidates)
 
 
 PAIR = re.compile(r"^\s*#?(\d+)\s*[,;+/ ]\s*#?(\d+)\s*$")
@@ -192,11 +195,11 @@ class RoundForm(forms.Form):
     def __init__(self, *args: Any, present: Iterable[Participant], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.present = list(present)
-        field = self.fields["hosts"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Participant.objects.filter(
-            pk__in=[p.pk for p in self.present]
-        ).select_related("user")
+        _choose_from(
+            self,
+            "hosts",
+            Participant.objects.filter(pk__in=[p.pk for p in self.present]).select_related("user"),
+        )
 
     @classmethod
     def initial_from(cls, settings: RoundSettings) -> dict[str, Any]:
@@ -253,9 +256,7 @@ class ReseatForm(forms.Form):
 
     def __init__(self, *args: Any, seated: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["absent"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = seated
+        _choose_from(self, "absent", seated)
 
 
 class NoteTakerForm(forms.Form):
@@ -263,11 +264,13 @@ class NoteTakerForm(forms.Form):
 
     def __init__(self, *args: Any, process: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["participant"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Participant.objects.filter(
-            process=process, process_role__in=[ProcessRole.NOTE_TAKER, ProcessRole.FACILITATOR]
-        ).select_related("user")
+        _choose_from(
+            self,
+            "participant",
+            Participant.objects.filter(
+                process=process, process_role__in=[ProcessRole.NOTE_TAKER, ProcessRole.FACILITATOR]
+            ).select_related("user"),
+        )
 
 
 class NoteForm(forms.Form):
@@ -296,6 +299,4 @@ class TableContributionForm(forms.Form):
 
     def __init__(self, *args: Any, process: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["needs"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Need.objects.filter(process=process, hidden_at__isnull=True)
+        _choose_from(self, "needs", Need.objects.filter(process=process, hidden_at__isnull=True))

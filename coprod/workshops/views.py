@@ -10,6 +10,7 @@ from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -196,9 +197,8 @@ def check_in_toggle(request: AuthenticatedRequest, pk: int, registration_id: int
         messages.error(request, " ".join(error.messages))
     query = request.POST.get("q", "")
     url = reverse("workshops:check_in", args=[workshop.pk])
-    return redirect(
-        f"{url}?q={query}#reg-{registration.pk}" if query else f"{url}#reg-{registration.pk}"
-    )
+    search = f"?{urlencode({'q': query})}" if query else ""
+    return redirect(f"{url}{search}#reg-{registration.pk}")
 
 
 @require_POST
@@ -272,7 +272,8 @@ def reseat(request: AuthenticatedRequest, pk: int, number: int) -> HttpResponse:
         try:
             services.round_reseat(round_=round_, absent=form.cleaned_data["absent"])
         except RulesCannotBeMet as error:
-            messages.error(request, " ".join(explain(p, {}) for p in error.problems))
+            names = {person_id(p.pk): str(p.user) for p in services.seatable(workshop)}
+            messages.error(request, " ".join(explain(p, names) for p in error.problems))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
