@@ -151,3 +151,15 @@ def test_it_names_people_in_the_plain_words_report(workshop, present) -> None:
 
     text = explain(raised.value.problems[0], {person_id(a.pk): "Alice", person_id(b.pk): "Bob"})
     assert "Alice" in text and "Bob" in text
+
+
+def test_it_forms_peer_groups_of_one_knowledge_type(workshop, present) -> None:
+    round_ = services.round_form(
+        workshop=workshop, settings=RoundSettings(tables=3, peer_groups=True, seed=8)
+    )
+    kinds = {
+        table.number: {s.participant.knowledge_types[0] for s in table.seats.all()}
+        for table in round_.tables.all()
+    }
+    # Six people of each kind (one in six brings two): each table gathers one first kind.
+    assert sum(len(k) == 1 for k in kinds.values()) >= 2
