@@ -180,3 +180,13 @@ def test_it_prints_table_lists_and_name_cards(client_as, table) -> None:
         reverse("workshops:print", args=[table.round.workshop_id, 1])
     )
     assert page.content.decode().count('class="name-card"') == table.round.seats.count()
+
+
+def test_it_reseats_the_latest_round_from_its_page(client_as, table, present) -> None:
+    round_ = table.round
+    gone = round_.seats.filter(role=SeatRole.MEMBER).first().participant
+    url = reverse("workshops:reseat", args=[round_.workshop_id, round_.number])
+    assert client_as("participant").post(url, {"absent": [gone.pk]}).status_code == 403
+    assert client_as("facilitator").post(url, {"absent": [gone.pk]}).status_code == 302
+    assert not round_.seats.filter(participant=gone).exists()
+    assert round_.seats.exclude(role=SeatRole.NOTE_TAKER).count() == len(present) - 1
