@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -76,19 +74,6 @@ LOCKED_BY_VOTES = ("envelope", "min_projects", "max_projects", "rule", "tie_brea
 def budget_has_votes(budget: Budget) -> bool:
     """Whether a ballot (online, or a paper entry) exists: the envelope and projects are then fixed."""
     return budget.ballots.exists() or PaperBallot.objects.filter(budget=budget).exists()
-
-
-def paper_deadline(budget: Budget) -> dt.datetime | None:
-    """Until when paper ballots may be typed after the close (``None`` while it is open)."""
-    if budget.is_open or budget.closed_at is None:
-        return None
-    return budget.closed_at + dt.timedelta(days=budget.paper_grace_days)
-
-
-def accepts_paper(budget: Budget) -> bool:
-    """Paper ballots are typed while the vote is open and during the grace period after it."""
-    deadline = paper_deadline(budget)
-    return budget.is_open or (deadline is not None and timezone.now() <= deadline)
 
 
 def latest_result(budget: Budget) -> BudgetResult | None:

@@ -26,7 +26,6 @@ from coprod.budgets.models import (
 )
 from coprod.budgets.selectors import (
     LOCKED_BY_VOTES,
-    accepts_paper,
     adopted_items,
     ballot_errors,
     budget_has_votes,
@@ -34,6 +33,7 @@ from coprod.budgets.selectors import (
     paper_ballot_state,
 )
 from coprod.processes.models import Action, Idea, Need, Participant, Phase
+from coprod.processes.selectors import accepts_paper
 from coprod.processes.services import action_create, phase_method_attach
 
 METHOD_KEY = "participatory_budget"
@@ -131,6 +131,7 @@ def project_update(
 ) -> Project:
     """Change a project's texts and needs at any time, its cost only before the first ballot."""
     budget = Budget.objects.select_for_update().get(pk=project.budget_id)
+    project.refresh_from_db()  # a bound form may have changed the instance already
     if "cost" in fields and fields["cost"] != project.cost:
         _refuse_when_voted(budget, str(PROJECTS_LOCKED))
         if fields["cost"] <= 0:

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -24,18 +25,17 @@ from coprod.budgets.forms import (
 )
 from coprod.budgets.models import Budget, PaperEntry, Project, Rule, TieBreaking
 from coprod.budgets.selectors import (
-    accepts_paper,
     ballot_of,
     budget_has_votes,
     explained_projects,
     latest_result,
     paper_ballot_state,
-    paper_deadline,
 )
-from coprod.http import INVALID, AuthenticatedRequest, signed_in_user
-from coprod.processes.models import Phase
+from coprod.http import INVALID, AuthenticatedRequest, button_action, signed_in_user
+from coprod.processes.method_setup import method_setup_page
 from coprod.processes.roles import participation_of
-from coprod.processes.views import method_object_or_404, require, visible_process_or_404
+from coprod.processes.selectors import accepts_paper, paper_deadline
+from coprod.processes.views import method_object_or_404
 
 
 def budget_or_404(request: HttpRequest, pk: int) -> Budget:
@@ -49,22 +49,18 @@ def require_budget(request: HttpRequest, perm: str, budget: Budget) -> None:
 
 @login_required
 def budget_create(request: AuthenticatedRequest, slug: str, phase_id: int) -> HttpResponse:
-    process = visible_process_or_404(request, slug)
-    require(request, "processes.facilitate", process)
-    phase = get_object_or_404(Phase, pk=phase_id, process=process)
-    form = BudgetForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in BudgetForm.Meta.fields}
-        try:
-            budget = services.budget_create(phase=phase, fields=fields)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The budget is ready: add its projects."))
-            return redirect("budgets:projects", budget.pk)
-    status = INVALID if form.is_bound else 200
-    context = {"form": form, "process": process, "phase": phase}
-    return render(request, "budgets/budget_form.html", context, status=status)
+    return method_setup_page(
+        request,
+        slug,
+        phase_id,
+        form_class=BudgetForm,
+        create=lambda phase, form: services.budget_create(
+            phase=phase, fields={name: form.cleaned_data[name] for name in BudgetForm.Meta.fields}
+        ),
+        template="budgets/budget_form.html",
+        success_message=_("The budget is ready: add its projects."),
+        next_url=lambda budget: reverse("budgets:projects", args=[budget.pk]),
+    )
 
 
 def chosen_ids(form: BallotForm) -> set[int]:
@@ -214,12 +210,11 @@ def project_remove(request: AuthenticatedRequest, pk: int, project_id: int) -> H
     budget = budget_or_404(request, pk)
     require_budget(request, "budgets.run", budget)
     project = get_object_or_404(Project, pk=project_id, budget=budget)
-    try:
-        services.project_remove(project=project)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The project is off the ballot."))
+    button_action(
+        request,
+        lambda: services.project_remove(project=project),
+        _("The project is off the ballot."),
+    )
     return redirect("budgets:projects", budget.pk)
 
 
@@ -228,13 +223,10 @@ def project_remove(request: AuthenticatedRequest, pk: int, project_id: int) -> H
 def reopen(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     budget = budget_or_404(request, pk)
     require_budget(request, "budgets.run", budget)
-    try:
-        services.budget_open(budget=budget)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("budgets:results", budget.pk)
-    messages.success(request, _("The vote is open again."))
-    return redirect("budgets:budget", budget.pk)
+    opened = button_action(
+        request, lambda: services.budget_open(budget=budget), _("The vote is open again.")
+    )
+    return redirect("budgets:budget" if opened else "budgets:results", budget.pk)
 
 
 @require_POST
@@ -318,12 +310,11 @@ def paper_discard(request: AuthenticatedRequest, pk: int, entry_id: int) -> Http
     budget = budget_or_404(request, pk)
     require_budget(request, "budgets.run", budget)
     entry = get_object_or_404(PaperEntry, pk=entry_id, paper_ballot__budget=budget)
-    try:
-        services.paper_entry_discard(entry=entry)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Entry discarded: type the paper ballot again."))
+    button_action(
+        request,
+        lambda: services.paper_entry_discard(entry=entry),
+        _("Entry discarded: type the paper ballot again."),
+    )
     return redirect("budgets:paper", budget.pk)
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import override
 
 from coprod.budgets import services
 from coprod.budgets.counting import budget_votes
@@ -107,10 +108,10 @@ def test_it_locks_the_envelope_and_projects_once_a_ballot_is_cast(
     budget.refresh_from_db()
     assert (budget.envelope, budget.title_fr) == (10_000, "Titre")
     # ... and the service refuses it with a message.
-    with pytest.raises(ValidationError, match="no longer change"):
+    with override("en"), pytest.raises(ValidationError, match="no longer change"):
         services.budget_update(budget=budget, fields={"envelope": 99})
     project = budget.projects.get(title_fr="Fontaines")
-    with pytest.raises(ValidationError, match="no longer"):
+    with override("en"), pytest.raises(ValidationError, match="no longer"):
         services.project_update(project=project, fields={"cost": 1})
     services.project_update(project=project, fields={"description_fr": "Corrigé"})
     response = client.post(reverse("budgets:project_remove", args=[budget.pk, project.pk]))
@@ -148,7 +149,7 @@ def test_it_counts_paper_ballots_typed_during_the_grace_period(budget: Budget, p
     assert latest.n_ballots == 2  # recomputed when the paper ballot counted
     Budget.objects.filter(pk=budget.pk).update(closed_at=timezone.now() - dt.timedelta(days=4))
     budget.refresh_from_db()
-    with pytest.raises(ValidationError, match="over"):
+    with override("en"), pytest.raises(ValidationError, match="over"):
         services.paper_entry_add(
             budget=budget, reference="P-2", project_ids=[fontaines], entered_by=staff
         )
