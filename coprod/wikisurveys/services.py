@@ -410,11 +410,14 @@ def _idea_from_item(item: Item, survey: Survey) -> Idea:
 
 
 @transaction.atomic
-def paper_sheets_print(*, survey: Survey, count: int, pairs: int) -> list[PaperSheet]:
+def paper_sheets_print(
+    *, survey: Survey, count: int, pairs: int, seed: int | None = None
+) -> list[PaperSheet]:
     """Number ``count`` new sheets of ``pairs`` pairs each, drawn as for an online voter.
 
     Each sheet has its own voter (the sheet's respondent) whose appearances are the pairs
-    printed; the pair ``i`` of a sheet is drawn with the seed ``sheet.seed + i``.
+    printed; the pair ``i`` of a sheet is drawn with the seed ``sheet.seed + i``. Sheet seeds
+    are fresh, or derived from ``seed`` (the demo's fixed draws).
     """
     if not 1 <= count <= 200 or not 1 <= pairs <= 30:
         raise ValidationError(_("Print 1 to 200 sheets of 1 to 30 pairs."))
@@ -430,7 +433,10 @@ def paper_sheets_print(*, survey: Survey, count: int, pairs: int) -> list[PaperS
     for number in range(last + 1, last + 1 + count):
         voter = Voter.objects.create(survey=survey, anonymous_key=f"paper-sheet-{number}")
         sheet = PaperSheet.objects.create(
-            survey=survey, number=number, voter=voter, seed=secrets.randbits(62)
+            survey=survey,
+            number=number,
+            voter=voter,
+            seed=secrets.randbits(62) if seed is None else (seed + number * 1000) % 2**62,
         )
         seen: list[tuple[int, int]] = []
         for i in range(pairs):

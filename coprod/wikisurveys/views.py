@@ -185,6 +185,7 @@ def moderate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "process": found.process,
         "items": found.items.order_by("status", "id"),
         "statuses": ItemStatus.choices,
+        "runs_survey": request.user.has_perm("wikisurveys.run", found),
     }
     return render(request, "wikisurveys/moderate.html", context)
 

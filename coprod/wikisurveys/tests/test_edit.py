@@ -48,21 +48,26 @@ def test_it_lets_only_facilitators_and_staff_change_close_and_print(
     client = client_as(role)
     item = survey.items.first()
     assert item is not None
+    sheet = _print_one(survey)
     for url in (
         reverse("wikisurveys:edit", args=[survey.pk]),
         reverse("wikisurveys:item_edit", args=[survey.pk, item.pk]),
         reverse("wikisurveys:paper", args=[survey.pk]),
         reverse("wikisurveys:paper_print", args=[survey.pk]),
+        reverse("wikisurveys:paper_sheet", args=[survey.pk, sheet.number]),
     ):
         assert client.get(url).status_code == status, url
     allowed = 302 if status == 200 else status
+    added = client.post(reverse("wikisurveys:items_add", args=[survey.pk]), {"text_fr": "Neuf"})
+    assert added.status_code == allowed
+    assert survey.items.filter(text_fr="Neuf").exists() is (status == 200)
     edited = client.post(
         reverse("wikisurveys:edit", args=[survey.pk]), _settings(survey, question_en="Which?")
     )
     assert edited.status_code == allowed
     printed = client.post(reverse("wikisurveys:paper", args=[survey.pk]), {"count": 1, "pairs": 2})
     assert printed.status_code == allowed
-    assert PaperSheet.objects.count() == (1 if status == 200 else 0)
+    assert PaperSheet.objects.count() == (2 if status == 200 else 1)
     for name in ("close", "open"):
         response = client.post(reverse(f"wikisurveys:{name}", args=[survey.pk]))
         assert response.status_code == allowed
