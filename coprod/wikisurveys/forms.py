@@ -67,16 +67,7 @@ class SurveyForm(forms.ModelForm):
 class SurveyEditForm(forms.ModelForm):
     class Meta:
         model = Survey
-        fields = [
-            "question_fr",
-            "question_en",
-            "description_fr",
-            "description_en",
-            "allow_anonymous",
-            "accepts_items",
-            "items_premoderated",
-            "paper_grace_days",
-        ]
+        fields = [*SurveyForm.Meta.fields, "paper_grace_days"]
 
     def __init__(self, *args: Any, locked: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -153,23 +153,23 @@ def item_update(*, item: Item, text_fr: str, text_en: str) -> Item:
     return item
 
 
+def _set_open(survey: Survey, is_open: bool) -> Survey:
+    Survey.objects.select_for_update().get(pk=survey.pk)
+    survey.is_open = is_open
+    survey.closed_at = None if is_open else timezone.now()
+    survey.save(update_fields=["is_open", "closed_at"])
+    return survey
+
+
 @transaction.atomic
 def survey_close(*, survey: Survey) -> Survey:
     """Freeze the survey: no more votes, items, moderation or changes until it is reopened."""
-    Survey.objects.select_for_update().get(pk=survey.pk)
-    survey.is_open = False
-    survey.closed_at = timezone.now()
-    survey.save(update_fields=["is_open", "closed_at"])
-    return survey
+    return _set_open(survey, False)
 
 
 @transaction.atomic
 def survey_open(*, survey: Survey) -> Survey:
-    Survey.objects.select_for_update().get(pk=survey.pk)
-    survey.is_open = True
-    survey.closed_at = None
-    survey.save(update_fields=["is_open", "closed_at"])
-    return survey
+    return _set_open(survey, True)
 
 
 # Refit the Bradley-Terry strengths behind the pair choice after this many new votes (or a

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 
 from coprod.budgets import services
 from coprod.budgets.counting import budget_votes
-from coprod.budgets.models import Budget, BudgetResult, Rule, TieBreaking
+from coprod.budgets.models import Budget, BudgetResult, PaperEntry, Rule, TieBreaking
 from coprod.processes.models import Need, Participant
+from coprod.processes.tests.test_concurrency import _race
 from coprod_engine.budgeting.tie_order import lot_tie_order
 
 ROLES_STATUS = [
@@ -205,3 +208,25 @@ def test_it_breaks_ties_by_a_seeded_lot_stored_and_shown_with_the_result(
     assert str(seed) in page.content.decode()
     ballot = client_as("visitor").get(reverse("budgets:budget", args=[budget.pk]))
     assert str(seed) in ballot.content.decode()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_it_counts_a_late_paper_ballot_once_when_typed_at_once(budget: Budget, personas) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the race needs concurrent writers: run on PostgreSQL (CI does)")
+    budget.paper_grace_days = 1
+    budget.save()
+    services.budget_close(budget=budget)
+    abris = budget.projects.get(title_fr="Abris frais").pk
+
+    def enter() -> None:
+        # Typed twice already: the later typings are refused.
+        with contextlib.suppress(ValidationError):
+            services.paper_entry_add(
+                budget=budget, reference="L-1", project_ids=[abris], entered_by=personas["staff"]
+            )
+
+    assert _race(enter, count=5) == []
+    assert PaperEntry.objects.filter(paper_ballot__budget=budget).count() == 2
+    assert BudgetResult.objects.filter(budget=budget).latest().n_ballots == 1
