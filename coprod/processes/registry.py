@@ -62,8 +62,9 @@ def _methods() -> tuple[ParticipationMethod, ...]:
     from coprod.budgets.method import PARTICIPATORY_BUDGET
     from coprod.opinions.method import OPINION_MAP
     from coprod.wikisurveys.method import WIKI_SURVEY
+    from coprod.workshops.method import WORKSHOP
 
-    return (OPINION_MAP, WIKI_SURVEY, PARTICIPATORY_BUDGET)
+    return (OPINION_MAP, WIKI_SURVEY, PARTICIPATORY_BUDGET, WORKSHOP)
 
 
 METHODS: tuple[ParticipationMethod, ...] = _methods()

@@ -18,6 +18,8 @@ from coprod.processes.demo import demo_load
 from coprod.processes.models import Process
 from coprod.wikisurveys.demo import wikisurveys_demo_load
 from coprod.wikisurveys.models import Answer
+from coprod.workshops.demo import workshops_demo_load
+from coprod.workshops.models import Seat
 
 
 class Command(BaseCommand):
@@ -31,6 +33,7 @@ class Command(BaseCommand):
         conversation = opinions_demo_load(process)
         survey = wikisurveys_demo_load(process)
         budget = budgets_demo_load(process)
+        workshop = workshops_demo_load(process)
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(f"Demo process “{summary.process_slug}” loaded in {elapsed:.1f} s.")
@@ -44,6 +47,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'survey answers':<{width}}  {answers:>4}")
         ballots = Ballot.objects.filter(budget=budget).count()
         self.stdout.write(f"  {'budget ballots':<{width}}  {ballots:>4}")
+        seats = Seat.objects.filter(round__workshop=workshop).count()
+        self.stdout.write(f"  {'workshop seats':<{width}}  {seats:>4}")
         self.stdout.write(f"\nSign in with one of these (password: {summary.password}):")
         for role, email in summary.logins:
             self.stdout.write(f"  {email:<28}  {role}")
