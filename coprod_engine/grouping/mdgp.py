@@ -43,7 +43,7 @@ _TUNING = {
     "tenure": 0.1,
     "depth": 4.0,
     "strength": 0.05,
-    "acceptance": 0.002,
+    "acceptance": 0.001,
     "restart": 4,
     "profile_share": 0.8,
 }
@@ -323,7 +323,7 @@ def max_diverse_grouping(
     Each round of the search is a tabu search (Gallego et al. 2013; Lai & Hao 2016) over
     the swap neighbourhood, plus the move neighbourhood when sizes are flexible, that ends
     after ``4 n`` steps without improving the round's best. The next round starts from an
-    anchor (the last round's best if within 0.2 % of the anchor) kicked by random swaps, or
+    anchor (the last round's best if within 0.1 % of the anchor) kicked by random swaps, or
     by moving several elements between two groups (``ds``); after 4 rounds without a new
     best, from a fresh random grouping (iterated local search with restarts). ``ds``
     searches spend 80 % of their budget on the size profile with the most within-group

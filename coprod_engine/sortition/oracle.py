@@ -30,14 +30,22 @@ class PanelOracle:
 
     The linear relaxation is solved first (warm-started simplex, about ten times cheaper
     than a MIP solve here): when its optimum is integral it is the integer optimum too, and
-    that is often the case; only otherwise is the integer program solved. Both HiGHS models
-    are kept, and only their objective changes between calls.
+    that is often the case. Otherwise a *dive* rounds it: fix the fractional variable
+    nearest to an integer at its rounded value, re-solve (warm), repeat until the solution is
+    integral (about five re-solves, 2 ms instead of 9 ms for the integer program on
+    ``sf_fixture_22``). A dived composition is returned when it is good enough for the
+    caller: worth more than ``beat`` (a column that prices out need not be the best one) or
+    within ``gap`` of the relaxation's bound. Only otherwise, or if the dive gets stuck, is
+    the integer program solved. Both HiGHS models are kept, and only their objective (and,
+    during a dive, the relaxation's bounds) change between calls.
     """
 
     def __init__(self, pool: Pool) -> None:
         self.pool = pool
         self._relaxation = self._model(pool, integer=False)
         self._integer = self._model(pool, integer=True)
+        self._upper = pool.sizes.astype(np.float64)
+        self._index = np.arange(len(pool.sizes), dtype=np.int32)
         self.calls = 0
         self.integer_solves = 0
 
@@ -74,13 +82,14 @@ class PanelOracle:
         """The composition maximising ``weights · c``; ``None`` if no panel is feasible.
 
         With ``beat``, the caller only needs a composition worth more than ``beat`` (a
-        column that prices out): ``None`` then also means that none exists, which the
-        relaxation often proves without solving the integer program. ``gap`` is the relative
-        MIP gap (a looser one suits the warm start, where any good panel will do).
+        column that prices out): any such composition may be returned, not necessarily the
+        best, and ``None`` then also means that none exists, which the relaxation often
+        proves without solving the integer program. ``gap`` is the relative MIP gap (a
+        looser one suits the warm start, where any good panel will do).
         """
         self.calls += 1
         costs = weights.astype(np.float64)
-        index = np.arange(len(costs), dtype=np.int32)
+        index = self._index
         self._relaxation.changeColsCost(len(costs), index, costs)
         _highs.run(self._relaxation)
         if not _highs.optimal(self._relaxation):
@@ -90,10 +99,16 @@ class PanelOracle:
         rounded = np.rint(values)
         if np.abs(values - rounded).max(initial=0.0) <= 1e-9:
             return rounded.astype(np.int64)
-        if beat is not None and float(costs @ values) <= beat:
+        bound = float(costs @ values)
+        if beat is not None and bound <= beat:
             return None
+        dived = self._dive(values)
+        if dived is not None:
+            worth = float(costs @ dived)
+            if (beat is not None and worth > beat) or worth >= bound - gap * abs(bound):
+                return dived
         if gap >= 1.0:
-            return None
+            return dived
         self.integer_solves += 1
         self._integer.setOptionValue("mip_rel_gap", gap)
         self._integer.changeColsCost(len(costs), index, costs)
@@ -101,3 +116,31 @@ class PanelOracle:
         if not _highs.optimal(self._integer):
             return None
         return np.rint(_highs.primal(self._integer)).astype(np.int64)
+
+    def _dive(self, values: NDArray[np.float64]) -> NDArray[np.int64] | None:
+        """Round a fractional relaxation optimum by fixing one variable at a time.
+
+        Each step fixes the fractional variable nearest to an integer at its rounded value
+        and re-solves the relaxation from the previous basis. Returns the integral
+        composition reached, or ``None`` if a fixing made the relaxation infeasible. The
+        relaxation's bounds are restored before returning.
+        """
+        highs = self._relaxation
+        found: NDArray[np.int64] | None = None
+        for _ in range(len(values)):
+            rounded = np.rint(values)
+            distance = np.abs(values - rounded)
+            fractional = np.flatnonzero(distance > 1e-9)
+            if not len(fractional):
+                found = rounded.astype(np.int64)
+                break
+            j = int(fractional[np.argmin(distance[fractional])])
+            highs.changeColBounds(j, float(rounded[j]), float(rounded[j]))
+            _highs.run(highs)
+            if not _highs.optimal(highs):
+                break
+            values = _highs.primal(highs)
+        highs.changeColsBounds(
+            len(self._upper), self._index, np.zeros(len(self._upper)), self._upper
+        )
+        return found

@@ -10,10 +10,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from numpy.typing import NDArray
 from scipy.optimize import linprog
 
+from coprod_engine.exceptions import Infeasible
 from coprod_engine.io.pool_csv import read_pool
-from coprod_engine.sortition import select_panel
+from coprod_engine.sortition import PanelSelection, select_panel
 
 
 def test_it_gives_everyone_k_over_n_when_quotas_allow_it() -> None:
@@ -82,20 +84,31 @@ def _brute_force_maximin(
 
 @st.composite
 def small_instances(
-    draw: st.DrawFn,
+    draw: st.DrawFn, features: int = 2
 ) -> tuple[dict[str, list[str]], list[tuple[str, str, int, int]], int]:
     n = draw(st.integers(4, 9))
     k = draw(st.integers(1, min(4, n - 1)))
-    features = {
-        "a": draw(st.lists(st.sampled_from("xy"), min_size=n, max_size=n)),
-        "b": draw(st.lists(st.sampled_from("uvw"), min_size=n, max_size=n)),
+    domains = (("a", "xy"), ("b", "uvw"), ("c", "pq"))[:features]
+    values_of = {
+        name: draw(st.lists(st.sampled_from(values), min_size=n, max_size=n))
+        for name, values in domains
     }
     quotas = []
-    for name, values in (("a", "xy"), ("b", "uvw")):
+    for name, values in domains:
         for value in values:
             lo = draw(st.integers(0, 1))
             quotas.append((name, value, lo, draw(st.integers(max(lo, 1), k))))
-    return features, quotas, k
+    return values_of, quotas, k
+
+
+def _select_unless_infeasible(
+    ids: list[str], features: dict[str, list[str]], quotas: list[tuple[str, str, int, int]], k: int
+) -> PanelSelection | None:
+    """The LEXIMIN selection, or None for quotas no panel meets (checked in test_feasibility)."""
+    try:
+        return select_panel(ids, features, quotas, k, seed=1)
+    except Infeasible:
+        return None
 
 
 @settings(max_examples=40, deadline=None)
@@ -106,10 +119,8 @@ def test_it_matches_brute_force_maximin_and_keeps_every_invariant(
     features, quotas, k = instance
     n = len(features["a"])
     ids = [f"p{i}" for i in range(n)]
-    try:
-        result = select_panel(ids, features, quotas, k, seed=1)
-    except Exception as error:  # infeasible draws are checked in test_feasibility
-        assert type(error).__name__ == "Infeasible"
+    result = _select_unless_infeasible(ids, features, quotas, k)
+    if result is None:
         return
     probabilities = np.array([result.probabilities[i] for i in ids])
     assert probabilities.sum() == pytest.approx(k, abs=1e-7)
@@ -121,6 +132,69 @@ def test_it_matches_brute_force_maximin_and_keeps_every_invariant(
     assert len(chosen) == k
     for name, value, lo, hi in quotas:
         assert lo <= sum(features[name][i] == value for i in chosen) <= hi
+
+
+def _brute_force_leximin(
+    features: dict[str, list[str]], quotas: list[tuple[str, str, int, int]], k: int
+) -> NDArray[np.float64]:
+    """Every person's LEXIMIN probability, by enumerating panels and one LP per person.
+
+    Independent of the engine's duals: at each level, ``z*`` = max min over the people not
+    yet fixed; then a person is fixed at ``z*`` iff no lottery keeping the others at their
+    level gives them more (one LP each).
+    """
+    n = len(next(iter(features.values())))
+    panels = [
+        panel
+        for panel in itertools.combinations(range(n), k)
+        if all(lo <= sum(features[f][i] == v for i in panel) <= hi for f, v, lo, hi in quotas)
+    ]
+    member = np.array([[i in panel for panel in panels] for i in range(n)], dtype=float)
+    fixed = np.where(member.any(axis=1), np.nan, 0.0)
+    count = len(panels)
+    a_eq, b_eq = np.concatenate([np.ones(count), [0.0]])[None, :], [1.0]
+    bounds = [(0, None)] * count + [(None, None)]
+
+    def solve(cost: NDArray[np.float64], floor: NDArray[np.float64], with_z: bool) -> float:
+        # π_i >= floor_i (fixed or level) and, for the level LP, π_i >= z when floor is NaN.
+        rows, rhs = [], []
+        for i in range(n):
+            if np.isnan(floor[i]):
+                rows.append(np.concatenate([-member[i], [1.0 if with_z else 0.0]]))
+            else:
+                rows.append(np.concatenate([-member[i], [0.0]]))
+            rhs.append(0.0 if np.isnan(floor[i]) else -floor[i])
+        res = linprog(cost, A_ub=np.array(rows), b_ub=rhs, A_eq=a_eq, b_eq=b_eq, bounds=bounds)
+        assert res.status == 0
+        return float(-res.fun)
+
+    while np.isnan(fixed).any():
+        level = solve(np.concatenate([np.zeros(count), [-1.0]]), fixed - 1e-9, True)
+        unfixed = np.flatnonzero(np.isnan(fixed))
+        floor = np.where(np.isnan(fixed), level - 1e-9, fixed - 1e-9)
+        tight = [
+            i
+            for i in unfixed
+            if solve(np.concatenate([-member[i], [0.0]]), floor, False) <= level + 1e-7
+        ]
+        fixed[tight] = level
+    return fixed
+
+
+@settings(max_examples=25, deadline=None)
+@given(small_instances(features=3))
+def test_it_matches_a_brute_force_leximin_at_every_level(
+    instance: tuple[dict[str, list[str]], list[tuple[str, str, int, int]], int],
+) -> None:
+    # Three features, so that the pricing relaxation is often fractional (dive and integer
+    # program), and every level's fixing, not only the first, is checked person by person.
+    features, quotas, k = instance
+    ids = [f"p{i}" for i in range(len(features["a"]))]
+    result = _select_unless_infeasible(ids, features, quotas, k)
+    if result is None:
+        return
+    probabilities = np.array([result.probabilities[i] for i in ids])
+    assert probabilities == pytest.approx(_brute_force_leximin(features, quotas, k), abs=1e-6)
 
 
 def _expected(shared_data: Path, instance: str) -> dict[str, str]:
