@@ -231,8 +231,12 @@ def _subspace_iteration(
     generator = rng(seed)
     q = generator.standard_normal((n_cols, block))
     if basis is not None and basis.shape[0] == n_cols and basis.shape[1] >= k:
-        block = min(block, basis.shape[1])
-        q = basis[:, :block].copy()
+        # The previous Ritz block, topped up with random vectors: four vectors, so the second
+        # axis still converges fast when the third eigenvalue is close to the second.
+        block = min(n_cols, 4)
+        width = min(block, basis.shape[1])
+        q = q[:, :block]
+        q[:, :width] = basis[:, :width]
     elif start is not None and start.shape == (N_COMPONENTS, n_cols):
         q[:, :N_COMPONENTS] = start.T
     q, _ = np.linalg.qr(q)
