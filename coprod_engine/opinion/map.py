@@ -813,11 +813,13 @@ def merge_votes(old: VoteMatrix, new: VoteMatrix) -> VoteMatrix:
         positions[i] = at
         exists[i] = at < hi and old.indices[at] == c
     replaced = positions[exists]
-    values = old.values.copy()
-    values[replaced] = new.values[exists]
     fresh = ~exists
-    indices = np.insert(old.indices, positions[fresh], cols[fresh].astype(np.int32))
-    values = np.insert(values, positions[fresh], new.values[fresh])
+    # Insert first, then overwrite the replaced cells where they moved to: one copy per array.
+    inserted_at = positions[fresh]
+    moved_to = replaced + np.searchsorted(np.sort(inserted_at), replaced, side="right")
+    indices = np.insert(old.indices, inserted_at, cols[fresh].astype(np.int32))
+    values = np.insert(old.values, inserted_at, new.values[fresh])
+    values[moved_to] = new.values[exists]
     added = np.bincount(rows[fresh], minlength=len(pids))
     indptr = indptr + np.concatenate([[0], np.cumsum(added)])
     first_seen = np.concatenate(
@@ -832,10 +834,10 @@ def merge_votes(old: VoteMatrix, new: VoteMatrix) -> VoteMatrix:
         # only, instead of recomputing them over every vote.
         new_keys = (cols * 3 + new.values + 1).astype(np.int32)
         old_keys = old.cell_keys
-        keys = old_keys.copy()
         gone = old_keys[replaced]
-        keys[replaced] = new_keys[exists]
-        merged.__dict__["cell_keys"] = np.insert(keys, positions[fresh], new_keys[fresh])
+        keys = np.insert(old_keys, inserted_at, new_keys[fresh])
+        keys[moved_to] = new_keys[exists]
+        merged.__dict__["cell_keys"] = keys
         if "column_tallies" in old.__dict__:
             size = 3 * len(tids)
             delta = np.bincount(new_keys, minlength=size) - np.bincount(gone, minlength=size)
