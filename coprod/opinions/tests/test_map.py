@@ -178,3 +178,17 @@ def test_it_recomputes_from_all_votes_when_votes_were_deleted(
     assert second.n_votes == first.n_votes - 12
     assert second.result["coprod"]["update"] == {"from-map": first.pk, "votes-read": 12 * 8}
     assert len(second.result["tids"]) == 8
+
+
+def test_it_applies_new_moderation_to_an_incremental_map_without_new_votes(
+    conversation: Conversation,
+) -> None:
+    Vote.objects.update(updated_at=timezone.now() - dt.timedelta(hours=1))
+    first = services.map_compute(conversation=conversation)
+    shared = conversation.statements.get(text=SHARED)
+    services.statement_moderate(statement=shared, status="rejected")
+
+    second = services.map_compute(conversation=conversation)
+
+    assert second.result["coprod"]["update"] == {"from-map": first.pk, "votes-read": 0}
+    assert second.result["mod-out"] == [shared.pk] and first.result["mod-out"] == []
