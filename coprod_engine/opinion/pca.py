@@ -2,10 +2,11 @@
 
 Missing votes are imputed with the column mean (Polis ``:mat``), so after centring every
 unvoted cell is exactly zero: the centred matrix keeps the sparsity of the votes and the two
-leading components are found by block subspace iteration on ``XᵀX`` with sparse products only
-(Rutishauser's simultaneous iteration with Rayleigh–Ritz), warm-started from the previous
-update's components so an evolving map needs only a few iterations. Small matrices use a dense
-SVD, which is what Polis' 100-step power iteration converges to.
+leading components of ``XᵀX`` (what Polis' 100-step power iteration converges to) are found
+with sparse products only: implicitly restarted Lanczos (ARPACK) on ``v ↦ Xᵀ(Xv)`` up to a few
+million votes, and above by block subspace iteration (Rutishauser's simultaneous iteration with
+Rayleigh–Ritz), warm-started from the previous update's Ritz block so an evolving map needs
+only a few iterations. Tiny matrices use a dense eigendecomposition of ``XᵀX``.
 
 Deviation from Polis, stated: above 10 000 participants Polis blends mini-batch PCA estimates
 (``partial-pca``); we compute the converged components of the whole matrix instead.
@@ -14,7 +15,8 @@ References
 ----------
 Small, C. et al. (2021). Polis: Scaling deliberation by mapping high dimensional opinion
 spaces. *Recerca*, 26(2). Rutishauser, H. (1970). Simultaneous iteration method for symmetric
-matrices. *Numerische Mathematik*, 16, 205–223.
+matrices. *Numerische Mathematik*, 16, 205–223. Lehoucq, R. B., Sorensen, D. C., & Yang, C.
+(1998). *ARPACK Users' Guide*. SIAM.
 """
 
 from __future__ import annotations
