@@ -143,10 +143,15 @@ def run_one(engine: str, name: str, data: Path) -> dict[str, object]:
                 rng.integers(0, int(c.max()) + 1, n_new),
             )
             nv = rng.choice([-1, 0, 1], n_new)
-            start, cpu = time.perf_counter(), time.process_time()
-            updated = opinion_map_update(result.state, np_, nc, nv)
-            out["update_seconds"] = time.perf_counter() - start
-            out["update_cpu"] = time.process_time() - cpu
+            # Best of three updates from the same state (the state is not modified).
+            out["update_seconds"] = out["update_cpu"] = float("inf")
+            for _ in range(3):
+                start, cpu = time.perf_counter(), time.process_time()
+                updated = opinion_map_update(result.state, np_, nc, nv)
+                wall = time.perf_counter() - start
+                if wall < float(out["update_seconds"]):  # type: ignore[arg-type]
+                    out["update_seconds"] = wall
+                    out["update_cpu"] = time.process_time() - cpu
             out["update_pca_iterations"] = updated.projection.iterations
         out["comps"] = result.projection.components.tolist()
         out["consensus"] = {d: [s.tid for s in result.consensus[d]] for d in ("agree", "disagree")}
@@ -257,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         "memory during the first run; one BLAS thread each; imports warmed up on a tiny input first"
     )
     print(
-        f"{'conversation':32} {'votes':>10} {'coprod s (cpu)':>15} {'peak MB':>8} {'red-dwarf s (cpu)':>18} {'peak MB':>8} {'ratio':>7}  outcomes"
+        f"{'conversation':32} {'votes':>10} {'coprod s (cpu)':>15} {'peak MB':>8} {'red-dwarf s (cpu)':>18} {'peak MB':>8} {'ratio (cpu)':>14}  outcomes"
     )
     for name in names:
         ours = measure("coprod", name, args.data)
@@ -270,17 +275,19 @@ def main(argv: list[str] | None = None) -> int:
             theirs = {"error": "skipped (--skip-reddwarf-synthetic)"}
         else:
             theirs = measure("reddwarf", name, args.data)
-        ours_t = f"{ours['seconds']:.3f} ({ours['cpu']:.2f})"
+        ours_t = f"{ours['seconds']:.3f} ({ours['cpu']:.3f})"
         line = f"{name:32} {ours['votes']:>10,} {ours_t:>15} {ours['peak_bytes'] / 2**20:>8.0f}"
         if "error" in theirs:
-            line += f" {'-':>18} {'-':>8} {'-':>7}  red-dwarf {theirs['error']}"
+            line += f" {'-':>18} {'-':>8} {'-':>14}  red-dwarf {theirs['error']}"
         else:
             ratio = float(theirs["seconds"]) / float(ours["seconds"])  # type: ignore[arg-type]
-            theirs_t = f"{theirs['seconds']:.3f} ({theirs['cpu']:.2f})"
-            line += f" {theirs_t:>18} {theirs['peak_bytes'] / 2**20:>8.0f} {ratio:>6.1f}×  {agreement(ours, theirs)}"
+            cpu_ratio = float(theirs["cpu"]) / max(float(ours["cpu"]), 1e-9)  # type: ignore[arg-type]
+            theirs_t = f"{theirs['seconds']:.3f} ({theirs['cpu']:.3f})"
+            both = f"{ratio:.1f}× ({cpu_ratio:.1f}×)"
+            line += f" {theirs_t:>18} {theirs['peak_bytes'] / 2**20:>8.0f} {both:>14}  {agreement(ours, theirs)}"
         print(line, flush=True)
         if "update_seconds" in ours:
-            upd = f"{ours['update_seconds']:.3f} ({ours['update_cpu']:.2f})"
+            upd = f"{ours['update_seconds']:.3f} ({ours['update_cpu']:.3f})"
             print(
                 f"{'  update after 1,000 new votes':32} {'':>10} {upd:>15}   PCA iterations: full {ours['pca_iterations']}, update {ours['update_pca_iterations']}",
                 flush=True,

@@ -187,6 +187,11 @@ class OpinionMapResult(models.Model):
     input_hash = models.CharField(max_length=64)
     n_votes = models.PositiveIntegerField()
     result = models.JSONField()
+    # The engine's state after this map (vote matrix, PCA block, clusters, k-smoother), so the
+    # next map folds in only the votes since ``votes_read_at``. Only the latest map keeps it;
+    # a state from another engine version is ignored.
+    engine_state = models.BinaryField(null=True, blank=True, editable=False)
+    votes_read_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-computed_at", "-id"]

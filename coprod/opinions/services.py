@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -9,9 +10,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import coprod_engine
 from coprod.opinions.models import (
     Conversation,
     OpinionMapResult,
@@ -139,48 +142,111 @@ def vote_cast(*, voter: Voter, statement: Statement, value: int, submission_key:
     return Vote.objects.get(voter=voter, statement=event.statement)
 
 
+# Votes updated this long before the previous map read them are read again, so a vote whose
+# transaction committed late is not missed (folding a vote in twice changes nothing).
+VOTE_OVERLAP = dt.timedelta(minutes=5)
+
+
+def _previous_state(conversation: Conversation) -> tuple[OpinionMapResult, Any] | None:
+    """The latest map that kept an engine state this engine can use, with that state."""
+    from coprod_engine.opinion import state_from_bytes
+
+    latest = (
+        conversation.results.filter(
+            engine_version=coprod_engine.__version__,
+            engine_state__isnull=False,
+            votes_read_at__isnull=False,
+        )
+        .order_by("-computed_at", "-id")
+        .first()
+    )
+    if latest is None:
+        return None
+    state = state_from_bytes(latest.engine_state)
+    return None if state is None else (latest, state)
+
+
 @transaction.atomic
-def map_compute(*, conversation: Conversation, seed: int | None = None) -> OpinionMapResult:
+def map_compute(
+    *, conversation: Conversation, seed: int | None = None, incremental: bool = True
+) -> OpinionMapResult:
     """Compute the opinion map from the current votes and store it with what replays it.
 
     Rejected statements are moderated out and meta statements kept apart, as in Polis.
     Knowledge types and stakeholder roles come from each voter, so the map also shows where
     lived experience, practice and research meet.
-    """
-    from coprod_engine.opinion import opinion_map
 
-    rows = list(
-        Vote.objects.filter(statement__conversation=conversation).values_list(
-            "voter_id", "statement_id", "value"
-        )
-    )
+    When the latest map kept an engine state of this engine version (and the same seed), the
+    map continues from it: only the votes changed since that map are read and folded in, and
+    the PCA, clusters and k-smoother start where they were, so groups keep their identity
+    from one map to the next. If the merged votes do not add up to the current ones (votes
+    deleted with a statement or a voter), the map is computed from all votes, still starting
+    from that state. ``incremental=False`` computes from scratch without any state.
+    """
+    from coprod_engine.opinion import opinion_map, opinion_map_update, state_to_bytes
+
+    read_at = timezone.now()
+    votes = Vote.objects.filter(statement__conversation=conversation)
+    n_votes = votes.count()
     statuses = dict(conversation.statements.values_list("id", "status"))
     voters = conversation.voters.values_list("id", "knowledge_type", "stakeholder_role")
     seed = conversation.pk if seed is None else seed
-    voter_ids, statement_ids, values = (
-        (list(column) for column in zip(*rows, strict=True)) if rows else ([], [], [])
-    )
-    result = opinion_map(
-        voter_ids,
-        statement_ids,
-        values,
-        mod_out=[
+    options: dict[str, Any] = {
+        "mod_out": [
             s
             for s, status in statuses.items()
             if status in (StatementStatus.REJECTED, StatementStatus.PENDING)
         ],
-        meta=[s for s, status in statuses.items() if status == StatementStatus.META],
-        knowledge_types={v: k for v, k, _r in voters if k},
-        stakeholder_roles={v: r for v, _k, r in voters if r},
-        seed=seed,
-    )
+        "meta": [s for s, status in statuses.items() if status == StatementStatus.META],
+        "knowledge_types": {v: k for v, k, _r in voters if k},
+        "stakeholder_roles": {v: r for v, _k, r in voters if r},
+    }
+    previous = _previous_state(conversation) if incremental else None
+    if previous is not None and previous[1].seed != seed:
+        previous = None
+    result = None
+    update: dict[str, object] | None = None
+    if previous is not None:
+        since, state = previous
+        assert since.votes_read_at is not None
+        changed = _vote_columns(votes.filter(updated_at__gte=since.votes_read_at - VOTE_OVERLAP))
+        result = opinion_map_update(state, *changed, **options)
+        update = {"from-map": since.pk, "votes-read": len(changed[0])}
+        if result.state.matrix.nnz != n_votes:
+            result = None  # votes were deleted: start again from all of them, with the state
+    if result is None:
+        result = opinion_map(
+            *_vote_columns(votes),
+            state=previous[1] if previous is not None else None,
+            seed=seed,
+            **options,
+        )
+        if previous is not None:
+            update = {"from-map": previous[0].pk, "votes-read": n_votes}
+    blob = result.as_dict()
+    if update is not None:
+        coprod = blob["coprod"]
+        assert isinstance(coprod, dict)
+        coprod["update"] = update
+    conversation.results.exclude(engine_state=None).update(engine_state=None)
     return OpinionMapResult.objects.create(
         conversation=conversation,
         engine_version=result.engine_version,
         input_hash=result.input_hash,
-        n_votes=len(rows),
-        result=result.as_dict(),
+        n_votes=n_votes,
+        result=blob,
+        engine_state=state_to_bytes(result.state),
+        votes_read_at=read_at,
     )
+
+
+def _vote_columns(votes: QuerySet[Vote]) -> tuple[list[int], list[int], list[int]]:
+    """Voter ids, statement ids and values of the votes, as three columns."""
+    rows = list(votes.values_list("voter_id", "statement_id", "value"))
+    if not rows:
+        return [], [], []
+    voter_ids, statement_ids, values = (list(column) for column in zip(*rows, strict=True))
+    return voter_ids, statement_ids, values
 
 
 @transaction.atomic

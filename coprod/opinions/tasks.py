@@ -17,14 +17,23 @@ THROTTLE = dt.timedelta(seconds=10)
 
 @task()
 def recompute_map(conversation_id: int) -> int:
-    """Compute and store the map if votes changed since the last one; returns the result id."""
+    """Compute and store the map if votes changed since the last one; returns the result id.
+
+    The new map continues from the engine state stored with the last one (votes since then
+    folded in, groups kept), see :func:`coprod.opinions.services.map_compute`.
+    """
     from coprod.opinions.services import map_compute
 
     conversation = Conversation.objects.get(pk=conversation_id)
     latest = conversation.results.order_by("-computed_at", "-id").first()
+    votes = Vote.objects.filter(statement__conversation=conversation)
     if (
         latest is not None
-        and latest.n_votes == Vote.objects.filter(statement__conversation=conversation).count()
+        and latest.n_votes == votes.count()
+        and (
+            latest.votes_read_at is None
+            or not votes.filter(updated_at__gte=latest.votes_read_at).exists()
+        )
     ):
         return latest.pk
     return map_compute(conversation=conversation).pk

@@ -1,7 +1,8 @@
 """Opinion maps (Polis-style): vote matrix, projection, clustering, repness, consensus.
 
 The public entry points are :func:`opinion_map` (votes as arrays → :class:`OpinionMap`) and
-:func:`opinion_map_update` (fold new votes into the previous :class:`OpinionState`).
+:func:`opinion_map_update` (fold new votes into the previous :class:`OpinionState`);
+:func:`state_to_bytes` / :func:`state_from_bytes` carry the state between processes.
 """
 
 from coprod_engine.opinion.map import (
@@ -12,6 +13,7 @@ from coprod_engine.opinion.map import (
     opinion_map_update,
 )
 from coprod_engine.opinion.matrix import VoteMatrix, vote_matrix
+from coprod_engine.opinion.state import state_from_bytes, state_to_bytes
 
 __all__ = [
     "OpinionMap",
@@ -20,5 +22,7 @@ __all__ = [
     "compute_map",
     "opinion_map",
     "opinion_map_update",
+    "state_from_bytes",
+    "state_to_bytes",
     "vote_matrix",
 ]

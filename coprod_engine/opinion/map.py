@@ -26,9 +26,10 @@ from coprod_engine.opinion.clustering import (
     BASE_ITERS,
     BASE_K,
     GroupChoice,
+    KMeansBounds,
     KSmoother,
     choose_groups,
-    kmeans,
+    kmeans_with_bounds,
 )
 from coprod_engine.opinion.knowledge import LabelView, label_view
 from coprod_engine.opinion.matrix import VoteMatrix, _dense_codes, vote_matrix
@@ -41,7 +42,9 @@ from coprod_engine.opinion.statistics import (
     consensus_statements,
     group_aware_consensus,
     representative_statements,
+    tallies_from_counts,
     tally,
+    tally_counts,
 )
 
 __all__ = [
@@ -82,6 +85,20 @@ class OpinionState:
     mod_out, meta : tuple of int
         Moderation used for this state.
     seed : int
+    basis : ndarray, shape (n_statements, b), optional
+        The last Ritz block of the block iteration (large conversations): the next PCA starts
+        from the whole block, not only from the two components.
+    base_ids, base_points : ndarray, optional
+        Participant ids (ascending) of the points of the base k-means and their positions.
+    base_bounds : KMeansBounds, optional
+        Hamerly's bounds of those points against ``base_centres`` (large conversations), in
+        ``base_ids`` order: the next base k-means widens them by how far each point moved
+        instead of measuring every point again.
+    groups : ndarray of int64, optional
+        Group of every row of ``matrix`` (−1 = not clustered).
+    group_counts : ndarray, shape (k, n_statements, 3), optional
+        Disagree/pass/agree tallies of each group: the next update patches them at the rows
+        whose votes or group changed.
     """
 
     matrix: VoteMatrix
@@ -94,6 +111,12 @@ class OpinionState:
     mod_out: tuple[int, ...] = ()
     meta: tuple[int, ...] = ()
     seed: int = 0
+    basis: NDArray[np.float64] | None = None
+    base_ids: NDArray[np.int64] | None = None
+    base_points: NDArray[np.float64] | None = None
+    base_bounds: KMeansBounds | None = None
+    groups: NDArray[np.int64] | None = None
+    group_counts: NDArray[np.int64] | None = None
 
 
 @dataclass
@@ -362,11 +385,14 @@ def compute_map(
     seed: int = 0,
     progress: Progress | None = None,
     history: NDArray[np.int64] | None = None,
+    touched: NDArray[np.int64] | None = None,
 ) -> OpinionMap:
     """:func:`opinion_map` on an already built :class:`VoteMatrix`.
 
     ``history``: participant ids clustered by earlier updates (sticky ``in-conv``), when there
-    is no ``state`` to carry them.
+    is no ``state`` to carry them. ``touched``: ids of the participants whose votes changed
+    since ``state.matrix`` (known to :func:`opinion_map_update`); with it the group tallies
+    are patched instead of recounted.
     """
     step = progress or (lambda _stage: None)
     meta_t = tuple(sorted({int(m) for m in meta}))
@@ -377,7 +403,8 @@ def compute_map(
 
     step("projection")
     start = _previous_components(state, tids)
-    projection = project(matrix, zeroed, start=start, seed=seed)
+    basis = _previous_basis(state, tids)
+    projection = project(matrix, zeroed, start=start, basis=basis, seed=seed)
 
     step("clusters")
     counts = matrix.vote_counts()
@@ -392,7 +419,14 @@ def compute_map(
     clustered = clustered[np.argsort(matrix.first_seen[clustered], kind="stable")]
     points = projection.participants[clustered]
     base_start = state.base_centres if state is not None and len(state.base_centres) else None
-    base_centres, base_labels_in = kmeans(points, BASE_K, start=base_start, max_iter=BASE_ITERS)
+    point_ids = matrix.participant_ids[clustered]
+    base_centres, base_labels_in, bounds = kmeans_with_bounds(
+        points,
+        BASE_K,
+        start=base_start,
+        max_iter=BASE_ITERS,
+        bounds=_carried_bounds(state, point_ids, points) if base_start is not None else None,
+    )
     base_counts = np.bincount(base_labels_in, minlength=len(base_centres)).astype(np.int64)
     smoother = KSmoother(**state.smoother.__dict__) if state is not None else KSmoother()
     choice: GroupChoice = choose_groups(
@@ -408,14 +442,16 @@ def compute_map(
     groups = np.where(base_labels >= 0, group_of_base[np.maximum(base_labels, 0)], -1)
 
     step("statistics")
+    counts3 = _patched_group_counts(state, matrix, groups, len(group_centres), touched)
     stats = group_statistics(
-        matrix, groups, len(group_centres), zeroed, is_meta, projection.extremity
+        matrix, groups, len(group_centres), zeroed, is_meta, projection.extremity, counts3
     )
 
     step("labels")
     kt = label_view(matrix, knowledge_types, zeroed) if knowledge_types is not None else None
     roles = label_view(matrix, stakeholder_roles, zeroed) if stakeholder_roles is not None else None
 
+    by_id = np.argsort(point_ids, kind="stable")
     new_state = OpinionState(
         matrix=matrix,
         statement_ids=tids,
@@ -427,6 +463,14 @@ def compute_map(
         mod_out=mod_out_t,
         meta=meta_t,
         seed=seed,
+        basis=projection.basis,
+        base_ids=None if bounds is None else point_ids[by_id],
+        base_points=None if bounds is None else points[by_id],
+        base_bounds=None
+        if bounds is None
+        else KMeansBounds(bounds.labels[by_id], bounds.upper[by_id], bounds.lower[by_id]),
+        groups=groups,
+        group_counts=stats.counts,
     )
     return OpinionMap(
         participant_ids=matrix.participant_ids,
@@ -461,6 +505,7 @@ class GroupStatistics:
     """Everything Polis derives from the groups: repness, consensus, bridging, priorities."""
 
     tallies: Tallies
+    counts: NDArray[np.int64]
     repness: list[list[RepStatement]]
     consensus: dict[str, list[ConsensusStatement]]
     group_aware_consensus: NDArray[np.float64]
@@ -475,16 +520,21 @@ def group_statistics(
     mod_out: NDArray[np.bool_],
     is_meta: NDArray[np.bool_],
     extremity: NDArray[np.float64],
+    counts: NDArray[np.int64] | None = None,
 ) -> GroupStatistics:
     """Statement statistics for given groups (−1 = not clustered).
 
     Repness, group-aware consensus and priorities count clustered participants only, from the
     raw matrix; consensus counts everyone. Mod-out statements are never selected.
+    ``counts``: the groups' tallies (:func:`tally_counts`) when already known.
     """
-    group_tallies = tally(matrix, groups, k)
+    if counts is None:
+        counts = tally_counts(matrix, groups, k)
+    group_tallies = tallies_from_counts(counts)
     everyone = tally(matrix, np.zeros(matrix.shape[0], dtype=np.int64), 1)
     return GroupStatistics(
         tallies=group_tallies,
+        counts=counts,
         repness=representative_statements(group_tallies, matrix.statement_ids, mod_out),
         consensus=consensus_statements(everyone, matrix.statement_ids, mod_out),
         group_aware_consensus=group_aware_consensus(group_tallies),
@@ -573,6 +623,130 @@ def _previous_components(
     return start
 
 
+def _previous_basis(
+    state: OpinionState | None, tids: NDArray[np.int64]
+) -> NDArray[np.float64] | None:
+    """The previous Ritz block re-indexed on the current statements (new ones start at 0)."""
+    if state is None or state.basis is None or len(state.basis) != len(state.statement_ids):
+        return None
+    if np.array_equal(state.statement_ids, tids):
+        return state.basis
+    block = np.zeros((len(tids), state.basis.shape[1]))
+    pos = np.minimum(np.searchsorted(state.statement_ids, tids), len(state.statement_ids) - 1)
+    known = state.statement_ids[pos] == tids
+    block[known] = state.basis[pos[known]]
+    return block
+
+
+def _carried_bounds(
+    state: OpinionState | None, point_ids: NDArray[np.int64], points: NDArray[np.float64]
+) -> KMeansBounds | None:
+    """The previous base k-means bounds, widened by how far each point moved since.
+
+    A newcomer gets bounds that force its assignment to be measured (upper ∞, lower 0).
+    """
+    if (
+        state is None
+        or state.base_bounds is None
+        or state.base_ids is None
+        or state.base_points is None
+        or len(state.base_ids) == 0
+    ):
+        return None
+    ids = state.base_ids
+    pos = np.minimum(np.searchsorted(ids, point_ids), len(ids) - 1)
+    known = ids[pos] == point_ids
+    labels = np.zeros(len(point_ids), dtype=np.int64)
+    upper = np.full(len(point_ids), np.inf)
+    lower = np.zeros(len(point_ids))
+    at = pos[known]
+    shift = points[known] - state.base_points[at]
+    moved = np.sqrt(shift[:, 0] * shift[:, 0] + shift[:, 1] * shift[:, 1])
+    labels[known] = state.base_bounds.labels[at]
+    upper[known] = state.base_bounds.upper[at] + moved
+    lower[known] = state.base_bounds.lower[at] - moved
+    return KMeansBounds(labels, upper, lower)
+
+
+def _row_counts(
+    matrix: VoteMatrix,
+    rows: NDArray[np.int64],
+    labels: NDArray[np.int64],
+    columns: NDArray[np.int64],
+    k: int,
+    n_cols: int,
+) -> NDArray[np.int64]:
+    """Tallies (k, n_cols, 3) of the given rows of ``matrix`` under ``labels`` (one per row).
+
+    ``columns`` maps the matrix's columns to the output's. Rows labelled −1 count nothing.
+    """
+    keep = labels >= 0
+    rows, labels = rows[keep], labels[keep]
+    starts, ends = matrix.indptr[rows], matrix.indptr[rows + 1]
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros((k, n_cols, 3), dtype=np.int64)
+    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+    cells = np.arange(total, dtype=np.int64) + offsets
+    key = np.repeat(labels, lengths) * (n_cols * 3)
+    key += columns[matrix.indices[cells]] * 3 + matrix.values[cells] + 1
+    return np.bincount(key, minlength=k * n_cols * 3).reshape(k, n_cols, 3)
+
+
+def _patched_group_counts(
+    state: OpinionState | None,
+    matrix: VoteMatrix,
+    groups: NDArray[np.int64],
+    k: int,
+    touched: NDArray[np.int64] | None,
+) -> NDArray[np.int64] | None:
+    """The groups' tallies, patched from the state's at the rows whose votes or group changed.
+
+    ``None`` (count from scratch) without a usable state, or when so many rows changed that
+    counting everything is as cheap.
+    """
+    if (
+        state is None
+        or touched is None
+        or state.groups is None
+        or state.group_counts is None
+        or len(state.groups) != state.matrix.shape[0]
+    ):
+        return None
+    old = state.matrix
+    old_rows = matrix.row_positions(old.participant_ids)
+    if np.any(old_rows < 0):
+        return None
+    previous = np.full(matrix.shape[0], -1, dtype=np.int64)
+    previous[old_rows] = state.groups
+    changed = previous != groups
+    touched_rows = matrix.row_positions(touched)
+    changed[touched_rows[touched_rows >= 0]] = True
+    rows = np.flatnonzero(changed)
+    votes_changed = int((matrix.indptr[rows + 1] - matrix.indptr[rows]).sum())
+    if votes_changed * 4 > matrix.nnz:
+        return None
+    n_cols = matrix.shape[1]
+    k_old = state.group_counts.shape[0]
+    width = max(k, k_old, int(previous.max(initial=-1)) + 1)
+    old_columns = matrix.column_positions(old.statement_ids)
+    counts = np.zeros((width, n_cols, 3), dtype=np.int64)
+    counts[:k_old, old_columns] = state.group_counts
+    on_old = matrix.row_positions(old.participant_ids)  # new row of each old row
+    old_index = np.full(matrix.shape[0], -1, dtype=np.int64)
+    old_index[on_old] = np.arange(old.shape[0])
+    was = old_index[rows]
+    had = was >= 0
+    counts -= _row_counts(old, was[had], previous[rows][had], old_columns, width, n_cols)
+    counts += _row_counts(
+        matrix, rows, groups[rows], np.arange(n_cols, dtype=np.int64), width, n_cols
+    )
+    if np.any(counts[k:]):  # pragma: no cover - a group beyond k would have members
+        return None
+    return counts[:k]
+
+
 def opinion_map_update(
     state: OpinionState,
     participant_ids: ArrayLike,
@@ -595,6 +769,7 @@ def opinion_map_update(
     merged = merge_votes(state.matrix, new)
     return compute_map(
         merged,
+        touched=new.participant_ids,
         mod_out=state.mod_out if mod_out is None else mod_out,
         meta=state.meta if meta is None else meta,
         state=state,
@@ -638,11 +813,13 @@ def merge_votes(old: VoteMatrix, new: VoteMatrix) -> VoteMatrix:
         positions[i] = at
         exists[i] = at < hi and old.indices[at] == c
     replaced = positions[exists]
-    values = old.values.copy()
-    values[replaced] = new.values[exists]
     fresh = ~exists
-    indices = np.insert(old.indices, positions[fresh], cols[fresh].astype(np.int32))
-    values = np.insert(values, positions[fresh], new.values[fresh])
+    # Insert first, then overwrite the replaced cells where they moved to: one copy per array.
+    inserted_at = positions[fresh]
+    moved_to = replaced + np.searchsorted(np.sort(inserted_at), replaced, side="right")
+    indices = np.insert(old.indices, inserted_at, cols[fresh].astype(np.int32))
+    values = np.insert(old.values, inserted_at, new.values[fresh])
+    values[moved_to] = new.values[exists]
     added = np.bincount(rows[fresh], minlength=len(pids))
     indptr = indptr + np.concatenate([[0], np.cumsum(added)])
     first_seen = np.concatenate(
@@ -657,10 +834,10 @@ def merge_votes(old: VoteMatrix, new: VoteMatrix) -> VoteMatrix:
         # only, instead of recomputing them over every vote.
         new_keys = (cols * 3 + new.values + 1).astype(np.int32)
         old_keys = old.cell_keys
-        keys = old_keys.copy()
         gone = old_keys[replaced]
-        keys[replaced] = new_keys[exists]
-        merged.__dict__["cell_keys"] = np.insert(keys, positions[fresh], new_keys[fresh])
+        keys = np.insert(old_keys, inserted_at, new_keys[fresh])
+        keys[moved_to] = new_keys[exists]
+        merged.__dict__["cell_keys"] = keys
         if "column_tallies" in old.__dict__:
             size = 3 * len(tids)
             delta = np.bincount(new_keys, minlength=size) - np.bincount(gone, minlength=size)

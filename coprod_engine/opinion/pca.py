@@ -2,10 +2,11 @@
 
 Missing votes are imputed with the column mean (Polis ``:mat``), so after centring every
 unvoted cell is exactly zero: the centred matrix keeps the sparsity of the votes and the two
-leading components are found by block subspace iteration on ``XᵀX`` with sparse products only
-(Rutishauser's simultaneous iteration with Rayleigh–Ritz), warm-started from the previous
-update's components so an evolving map needs only a few iterations. Small matrices use a dense
-SVD, which is what Polis' 100-step power iteration converges to.
+leading components of ``XᵀX`` (what Polis' 100-step power iteration converges to) are found
+with sparse products only: implicitly restarted Lanczos (ARPACK) on ``v ↦ Xᵀ(Xv)`` up to a few
+million votes, and above by block subspace iteration (Rutishauser's simultaneous iteration with
+Rayleigh–Ritz), warm-started from the previous update's Ritz block so an evolving map needs
+only a few iterations. Tiny matrices use a dense eigendecomposition of ``XᵀX``.
 
 Deviation from Polis, stated: above 10 000 participants Polis blends mini-batch PCA estimates
 (``partial-pca``); we compute the converged components of the whole matrix instead.
@@ -14,7 +15,8 @@ References
 ----------
 Small, C. et al. (2021). Polis: Scaling deliberation by mapping high dimensional opinion
 spaces. *Recerca*, 26(2). Rutishauser, H. (1970). Simultaneous iteration method for symmetric
-matrices. *Numerische Mathematik*, 16, 205–223.
+matrices. *Numerische Mathematik*, 16, 205–223. Lehoucq, R. B., Sorensen, D. C., & Yang, C.
+(1998). *ARPACK Users' Guide*. SIAM.
 """
 
 from __future__ import annotations
@@ -33,15 +35,16 @@ from coprod_engine.opinion.matrix import VoteMatrix
 __all__ = ["Projection", "project", "principal_components", "centred_matrix"]
 
 N_COMPONENTS = 2
-# Below this many cells a dense eigendecomposition is exact and cheap; above, multithreaded
-# dense LAPACK on a shared 2-core machine costs seconds, while sparse iteration stays linear.
-DENSE_CELLS = 250_000
-# Up to this many statements and Σ (votes per participant)² the Gram matrix XᵀX is formed once.
-GRAM_MAX_COLS = 3_000
-GRAM_MAX_COST = 5e7
-# Densify X to form XᵀX with BLAS below this many cells; decompose XᵀX exactly below this size.
-DENSE_GRAM_CELLS = 4_000_000
-EIGH_MAX_COLS = 250
+# Below this many cells a dense eigendecomposition of XᵀX is exact and cheapest (london,
+# scoop-hivemind); above, Lanczos on sparse products beats forming XᵀX (3× on austria-climate,
+# 8× at 10k × 1k), up to this many votes, where warm-started block iteration takes over.
+DENSE_CELLS = 60_000
+LANCZOS_MAX_NNZ = 3_000_000
+# Relative residual accepted when the block iteration starts from the previous update's Ritz
+# block (large conversations): 1 000 new votes among 9.4 million move the axes by a residual
+# of ~2e-4, so 1e-5 is 20× below the update's own change; the next update starts from this
+# block and iterates further, so the error does not accumulate.
+WARM_TOL = 1e-5
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,10 @@ class Projection:
     extremity : ndarray, shape (n_statements,)
         Euclidean norm of ``statements`` (``comment-extremity``).
     iterations : int
-        Subspace iterations used (0 for the dense path).
+        Block iterations (large matrices), Lanczos products (medium) or 0 (dense).
+    basis : ndarray, shape (n_statements, b), optional
+        The final Ritz block of the block iteration (large matrices only): the next update
+        starts there.
     """
 
     center: NDArray[np.float64]
@@ -71,6 +77,7 @@ class Projection:
     statements: NDArray[np.float64]
     extremity: NDArray[np.float64]
     iterations: int
+    basis: NDArray[np.float64] | None = None
 
 
 def centred_matrix(
@@ -124,105 +131,139 @@ def principal_components(
     seed : int
         Seeds the random part of the starting block.
     tol : float, optional
-        Relative residual ``‖Cv − λv‖ / λ₁`` at which both Ritz vectors are accepted. By
-        default 1e-12 up to a million votes (parity with Polis to ~1e-10) and 1e-7 above,
-        where the axes are then still exact to ~1e-6 in angle, far below what a map can show.
+        Relative residual ``‖Cv − λv‖ / λ₁`` at which both Ritz vectors are accepted by the
+        block iteration (large matrices only). By default 1e-12 up to a million votes and 1e-7
+        above, where the axes are still exact to ~1e-6 in angle, far below what a map can show;
+        :data:`WARM_TOL` when warm-started from the previous update's Ritz block.
     max_iter : int
         Polis' ``pca-iters``.
     """
+    comps, iterations, _basis, _scores = _components(
+        centred, start=start, seed=seed, tol=tol, max_iter=max_iter
+    )
+    return comps, iterations
+
+
+def _components(
+    centred: sparse.csr_array,
+    *,
+    start: NDArray[np.float64] | None = None,
+    basis: NDArray[np.float64] | None = None,
+    seed: int = 0,
+    tol: float | None = None,
+    max_iter: int = 100,
+) -> tuple[NDArray[np.float64], int, NDArray[np.float64] | None, NDArray[np.float64] | None]:
+    """:func:`principal_components`, plus the Ritz block and ``centred @ compsᵀ`` when known.
+
+    Three regimes: a tiny matrix is densified and its Gram matrix decomposed exactly
+    (``eigh``); up to :data:`LANCZOS_MAX_NNZ` votes, implicitly restarted Lanczos (ARPACK) runs
+    on the operator ``v ↦ Xᵀ(Xv)``, two sparse passes per product and never a Gram matrix;
+    above, block subspace iteration warm-started from ``basis`` (the previous update's Ritz
+    block), whose last pass also gives the participants' scores.
+    """
     n_rows, n_cols = centred.shape
     k = min(N_COMPONENTS, n_cols)
-    row_nnz = np.diff(centred.indptr).astype(np.float64)
-    if n_rows * n_cols <= DENSE_CELLS or (
-        n_cols <= GRAM_MAX_COLS and float(row_nnz @ row_nnz) <= GRAM_MAX_COST
-    ):
-        # XᵀX costs Σ (votes per participant)²: cheap for real conversations. Then either an
-        # exact eigendecomposition (few statements) or iterations on a small dense matrix.
-        sparse_cost = 10.0 * float(row_nnz @ row_nnz)  # SpGEMM costs ~10× a dense flop
-        if n_rows * n_cols <= DENSE_GRAM_CELLS and n_rows * n_cols * n_cols < sparse_cost:
-            dense = centred.toarray()
-            gram = dense.T @ dense
-        else:
-            gram = (centred.T @ centred).toarray()
-        if n_cols <= EIGH_MAX_COLS:
-            _, evecs = np.linalg.eigh(gram)
-            return _align(_pad(evecs[:, ::-1][:, :k].T, n_cols), start), 0
-        return _lanczos(gram, start, seed, 1e-12 if tol is None else tol, max_iter)
+    if n_rows * n_cols <= DENSE_CELLS:
+        dense = centred.toarray()
+        _, evecs = np.linalg.eigh(dense.T @ dense)
+        return _align(_pad(evecs[:, ::-1][:, :k].T, n_cols), start), 0, None, None
+    transposed = centred.T
+    if centred.nnz <= LANCZOS_MAX_NNZ or n_cols <= N_COMPONENTS + 1:
+        comps, products = _lanczos(lambda v: transposed @ (centred @ v), n_cols, start, seed)
+        return comps, products, None, None
     if tol is None:
         tol = 1e-12 if centred.nnz <= 1_000_000 else 1e-7
-    transposed = centred.T
-    return _subspace_iteration(
-        lambda q: transposed @ (centred @ q), n_cols, start, seed, tol, max_iter
-    )
+        if basis is not None and centred.nnz > 1_000_000:
+            tol = WARM_TOL
+    return _subspace_iteration(centred, transposed, start, basis, seed, tol, max_iter)
 
 
 def _lanczos(
-    gram: NDArray[np.float64],
+    apply: Callable[[NDArray[np.float64]], NDArray[np.float64]],
+    n_cols: int,
     start: NDArray[np.float64] | None,
     seed: int,
-    tol: float,
-    max_iter: int,
 ) -> tuple[NDArray[np.float64], int]:
-    """Top two eigenvectors of a dense ``XᵀX`` by implicitly restarted Lanczos (ARPACK).
+    """Top two eigenvectors of ``XᵀX`` by implicitly restarted Lanczos (ARPACK) on products.
 
-    A few dozen products with single vectors instead of blocks of eight, converged to machine
-    precision (closer to the exact decomposition than block iteration stopped at 1e-12).
-    Starts from the previous first component when there is one, else from a seeded vector;
-    falls back to block subspace iteration if ARPACK does not converge. The count returned
-    is the number of matrix–vector products.
+    Single-vector products converged to machine precision (``tol=0``): as exact as a dense
+    decomposition, without forming ``XᵀX``. Starts from the previous components when there are
+    some, else from a seeded vector. The count returned is the number of products.
     """
-    n_cols = gram.shape[0]
     if start is not None and start.shape == (N_COMPONENTS, n_cols) and np.any(start[0]):
         v0 = start[0] + start[1]
     else:
         v0 = rng(seed).standard_normal(n_cols)
     products = 0
 
-    def apply(v: NDArray[np.float64]) -> NDArray[np.float64]:
+    def product(v: NDArray[np.float64]) -> NDArray[np.float64]:
         nonlocal products
         products += 1
-        return np.asarray(gram @ v)
+        return np.asarray(apply(v))
 
-    operator = LinearOperator((n_cols, n_cols), matvec=apply, dtype=np.float64)
+    operator = LinearOperator((n_cols, n_cols), matvec=product, dtype=np.float64)
     try:
         _, vecs = eigsh(operator, k=N_COMPONENTS, v0=v0, tol=0, which="LA")
-    except ArpackNoConvergence:  # pragma: no cover - ARPACK converges on Gram matrices
-        return _subspace_iteration(lambda q: gram @ q, n_cols, start, seed, tol, max_iter)
+    except ArpackNoConvergence:  # pragma: no cover - ARPACK converges on Gram operators
+        gram = np.column_stack([apply(e) for e in np.eye(n_cols)])
+        _, evecs = np.linalg.eigh((gram + gram.T) / 2)
+        return _align(evecs[:, ::-1][:, :N_COMPONENTS].T, start), products
     return _align(vecs[:, ::-1].T, start), products
 
 
 def _subspace_iteration(
-    apply: Callable[[NDArray[np.float64]], NDArray[np.float64]],
-    n_cols: int,
+    centred: sparse.csr_array,
+    transposed: sparse.csc_array,
     start: NDArray[np.float64] | None,
+    basis: NDArray[np.float64] | None,
     seed: int,
     tol: float,
     max_iter: int,
-) -> tuple[NDArray[np.float64], int]:
-    """Block subspace iteration with Rayleigh–Ritz for the top two eigenvectors of ``apply``."""
+) -> tuple[NDArray[np.float64], int, NDArray[np.float64], NDArray[np.float64]]:
+    """Block subspace iteration with Rayleigh–Ritz for the top two eigenvectors of ``XᵀX``.
+
+    Starts from ``basis`` (the previous Ritz block, re-indexed) when given, else from ``start``
+    topped up with seeded random vectors. Returns the components, the iterations, the final
+    Ritz block (the next update's ``basis``) and ``X @ compsᵀ`` (from the last pass, so the
+    projection needs no extra pass over the votes).
+    """
+    n_cols = centred.shape[1]
     k = min(N_COMPONENTS, n_cols)
     block = min(n_cols, 8 if start is None else 4)
     generator = rng(seed)
     q = generator.standard_normal((n_cols, block))
-    if start is not None and start.shape == (N_COMPONENTS, n_cols):
+    if basis is not None and basis.shape[0] == n_cols and basis.shape[1] >= k:
+        # The previous Ritz block, topped up with random vectors: four vectors, so the second
+        # axis still converges fast when the third eigenvalue is close to the second.
+        block = min(n_cols, 4)
+        width = min(block, basis.shape[1])
+        q = q[:, :block]
+        q[:, :width] = basis[:, :width]
+    elif start is not None and start.shape == (N_COMPONENTS, n_cols):
         q[:, :N_COMPONENTS] = start.T
     q, _ = np.linalg.qr(q)
-    comps = q[:, :k].T
     iterations = 0
+    xq = centred @ q
     for iterations in range(1, max_iter + 1):  # noqa: B007 - the count is reported
-        z = apply(q)  # C q, with C = XᵀX
+        z = transposed @ xq  # C q, with C = XᵀX
         small = q.T @ z
         evals, evecs = np.linalg.eigh((small + small.T) / 2)
         order = np.argsort(evals)[::-1]
         evals, evecs = evals[order], evecs[:, order]
         ritz = q @ evecs[:, :k]
         residual = z @ evecs[:, :k] - ritz * evals[:k]
-        comps = ritz.T
         scale = max(float(evals[0]), 1e-300)
         if np.max(np.linalg.norm(residual, axis=0)) <= tol * scale:
             break
         q, _ = np.linalg.qr(z @ evecs)
-    return _align(_pad(comps, n_cols), start), iterations
+        xq = centred @ q
+    full_ritz = q @ evecs
+    scores = xq @ evecs[:, :k]
+    comps = _pad(ritz.T, n_cols)
+    aligned = _align(comps, start)
+    signs = np.where(np.sum(aligned * comps, axis=1) < 0, -1.0, 1.0)[:k]
+    full_ritz[:, :k] *= signs
+    return aligned, iterations, full_ritz, scores * signs
 
 
 def _pad(comps: NDArray[np.float64], n_cols: int) -> NDArray[np.float64]:
@@ -250,18 +291,21 @@ def project(
     mod_out: NDArray[np.bool_],
     *,
     start: NDArray[np.float64] | None = None,
+    basis: NDArray[np.float64] | None = None,
     seed: int = 0,
 ) -> Projection:
     """PCA of the moderated matrix and Polis' scaled projection of participants and statements.
 
     ``proj(p) = sqrt(n_statements / max(|V_p|, 1)) · (x_p − center) · compsᵀ``, with unvoted
     cells at the centre; a statement sits where a participant who only agreed with it would.
+    ``basis``: the previous update's Ritz block (``Projection.basis``), re-indexed on the
+    current statements, to warm-start the block iteration of large matrices.
     """
     centred, center, voted = centred_matrix(matrix, mod_out)
-    comps, iterations = principal_components(centred, start=start, seed=seed)
+    comps, iterations, ritz, scores = _components(centred, start=start, basis=basis, seed=seed)
     n_cols = matrix.shape[1]
     scale = np.sqrt(n_cols / np.maximum(voted, 1))
-    participants = (centred @ comps.T) * scale[:, None]
+    participants = (centred @ comps.T if scores is None else scores) * scale[:, None]
     statements = (np.sqrt(n_cols) * (1.0 - center))[:, None] * comps.T
     extremity = np.linalg.norm(statements, axis=1)
-    return Projection(center, comps, participants, statements, extremity, iterations)
+    return Projection(center, comps, participants, statements, extremity, iterations, ritz)

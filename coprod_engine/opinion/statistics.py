@@ -23,6 +23,8 @@ from coprod_engine.opinion.matrix import VoteMatrix
 __all__ = [
     "Tallies",
     "tally",
+    "tally_counts",
+    "tallies_from_counts",
     "RepStatement",
     "ConsensusStatement",
     "representative_statements",
@@ -58,21 +60,30 @@ def tally(matrix: VoteMatrix, labels: NDArray[np.int64], n_labels: int) -> Talli
         A label in ``0..n_labels-1`` per row, or −1.
     n_labels : int
     """
+    return tallies_from_counts(tally_counts(matrix, labels, n_labels))
+
+
+def tally_counts(matrix: VoteMatrix, labels: NDArray[np.int64], n_labels: int) -> NDArray[np.int64]:
+    """Disagrees, passes and agrees per (label, statement), shape (n_labels, n_statements, 3)."""
     n_cols = matrix.shape[1]
     if n_labels == 1 and bool(np.all(labels == 0)):
         # Everyone in one group: the matrix's own per-statement tallies.
-        counts = matrix.column_tallies.reshape(1, n_cols, 3)
-    else:
-        # int32 keys halve the memory traffic of these O(votes) passes.
-        small = n_labels * n_cols * 3 < 2**31
-        dtype: type[np.signedinteger[Any]] = np.int32 if small else np.int64
-        row_labels = np.repeat(labels.astype(dtype), np.diff(matrix.indptr))
-        kept = row_labels >= 0
-        key = row_labels * dtype(n_cols * 3)
-        key += matrix.cell_keys
-        if not kept.all():
-            key = key[kept]
-        counts = np.bincount(key, minlength=n_labels * n_cols * 3).reshape(n_labels, n_cols, 3)
+        return matrix.column_tallies.reshape(1, n_cols, 3)
+    # int32 keys halve the memory traffic of these O(votes) passes.
+    small = n_labels * n_cols * 3 < 2**31
+    dtype: type[np.signedinteger[Any]] = np.int32 if small else np.int64
+    row_labels = np.repeat(labels.astype(dtype), np.diff(matrix.indptr))
+    kept = row_labels >= 0
+    key = row_labels * dtype(n_cols * 3)
+    key += matrix.cell_keys
+    if not kept.all():
+        key = key[kept]
+    counts = np.bincount(key, minlength=n_labels * n_cols * 3)
+    return counts.reshape(n_labels, n_cols, 3).astype(np.int64, copy=False)
+
+
+def tallies_from_counts(counts: NDArray[np.int64]) -> Tallies:
+    """:class:`Tallies` from :func:`tally_counts`' array."""
     disagree, passed, agree = counts[..., 0], counts[..., 1], counts[..., 2]
     return Tallies(
         agree.astype(np.int64),

@@ -48,18 +48,17 @@ def test_it_scales_sparse_voters_away_from_the_centre() -> None:
     )
 
 
-@pytest.mark.parametrize("gram_cost", [5e7, 0.0], ids=["gram-iteration", "sparse-iteration"])
+@pytest.mark.parametrize("lanczos_nnz", [3e6, 0], ids=["lanczos", "block-iteration"])
 def test_it_finds_the_same_components_by_iteration_as_by_dense_algebra(
-    gram_cost: float, monkeypatch: pytest.MonkeyPatch
+    lanczos_nnz: float, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from coprod_engine.opinion import pca
 
-    monkeypatch.setattr(pca, "GRAM_MAX_COST", gram_cost)
-    monkeypatch.setattr(pca, "EIGH_MAX_COLS", 0)  # iterate even where an exact eigh is cheap
+    monkeypatch.setattr(pca, "LANCZOS_MAX_NNZ", lanczos_nnz)
     pids, tids, votes = _random_votes(3000, 200, 0.05, 2)
     m = vote_matrix(pids, tids, votes)
     centred, _, _ = centred_matrix(m, np.zeros(m.shape[1], dtype=bool))
-    assert centred.shape[0] * centred.shape[1] > 250_000  # the iterative path
+    assert centred.shape[0] * centred.shape[1] > pca.DENSE_CELLS  # the iterative path
     comps, iterations = principal_components(centred, seed=5)
     assert iterations > 0
     _, _, vt = np.linalg.svd(centred.toarray(), full_matrices=False)
