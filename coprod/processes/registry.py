@@ -61,9 +61,10 @@ def _methods() -> tuple[ParticipationMethod, ...]:
     # Imported here: the method apps import the spine's models, which must load first.
     from coprod.budgets.method import PARTICIPATORY_BUDGET
     from coprod.opinions.method import OPINION_MAP
+    from coprod.panels.method import CITIZEN_PANEL
     from coprod.wikisurveys.method import WIKI_SURVEY
 
-    return (OPINION_MAP, WIKI_SURVEY, PARTICIPATORY_BUDGET)
+    return (OPINION_MAP, WIKI_SURVEY, PARTICIPATORY_BUDGET, CITIZEN_PANEL)
 
 
 METHODS: tuple[ParticipationMethod, ...] = _methods()
