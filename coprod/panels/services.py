@@ -292,12 +292,12 @@ def quotas_save(*, panel: Panel, bounds: Bounds) -> None:
 
 
 @transaction.atomic
-def panel_announce(*, panel: Panel, draw_planned_at: Any = None) -> Panel:
+def panel_announce(*, panel: Panel, draw_planned_at: Any = None, seed: int | None = None) -> Panel:
     """Announce the seed of the draw and freeze the pool and the quotas.
 
     The seed is drawn here, published on the panel's page and never changes afterwards;
     the input hash of the frozen pool is published with it, so nobody can reshape the
-    pool once the seed is known without it showing.
+    pool once the seed is known without it showing. ``seed`` is for the demo and tests only.
     """
     panel = Panel.objects.select_for_update().get(pk=panel.pk)
     if panel.status != PanelStatus.RECRUITING:
@@ -312,7 +312,7 @@ def panel_announce(*, panel: Panel, draw_planned_at: Any = None) -> Panel:
         )
     if not quotas_check(panel).feasible:
         raise ValidationError(_("No panel meets the quotas: change them first."))
-    panel.seed = new_seed()
+    panel.seed = new_seed() if seed is None else seed
     panel.announced_at = timezone.now()
     panel.announced_input_hash = data.input_hash
     panel.draw_planned_at = draw_planned_at
@@ -322,7 +322,9 @@ def panel_announce(*, panel: Panel, draw_planned_at: Any = None) -> Panel:
 
 
 @transaction.atomic
-def panel_draw(*, panel: Panel, drawn_by: User | None = None, base_url: str = "") -> Draw:
+def panel_draw(
+    *, panel: Panel, drawn_by: User | None = None, base_url: str = "", notify: bool = True
+) -> Draw:
     """Draw the panel with the announced seed and record the public audit record, once.
 
     The seated members become participants of the process; they and the reserves are
@@ -391,8 +393,9 @@ def panel_draw(*, panel: Panel, drawn_by: User | None = None, base_url: str = ""
     panel.save(update_fields=["status"])
     seated = list(draw.members.filter(status=MemberStatus.SELECTED).select_related("volunteer"))
     members_to_participants(panel=panel, members=seated)
-    notified = [m.pk for m in draw.members.all()]
-    transaction.on_commit(lambda: members_notify(member_ids=notified, base_url=base_url))
+    if notify:
+        notified = [m.pk for m in draw.members.all()]
+        transaction.on_commit(lambda: members_notify(member_ids=notified, base_url=base_url))
     return draw
 
 
@@ -510,7 +513,7 @@ def member_confirm(*, member: Member) -> Member:
 
 
 @transaction.atomic
-def member_replace(*, member: Member, base_url: str = "") -> list[Member]:
+def member_replace(*, member: Member, base_url: str = "", notify: bool = True) -> list[Member]:
     """A member declines (or withdrew): draw replacements that keep the quotas, and record them.
 
     Newcomers fill every empty seat, drawn among the reserves first, then, if no reserve can
@@ -527,8 +530,9 @@ def member_replace(*, member: Member, base_url: str = "") -> list[Member]:
         raise ValidationError(_("Only a member who declined can be replaced."))
     newcomers = _replacements(draw=draw, replaces=member)
     members_to_participants(panel=draw.panel, members=newcomers)
-    ids = [m.pk for m in newcomers]
-    transaction.on_commit(lambda: members_notify(member_ids=ids, base_url=base_url))
+    if notify:
+        ids = [m.pk for m in newcomers]
+        transaction.on_commit(lambda: members_notify(member_ids=ids, base_url=base_url))
     return newcomers
 
 
