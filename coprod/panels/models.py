@@ -48,7 +48,7 @@ class Panel(models.Model):
         max_length=10, choices=PanelStatus.choices, default=PanelStatus.RECRUITING
     )
     # Announced before the draw and never changed afterwards (panel_announce refuses twice).
-    seed = models.BigIntegerField(_("seed"), null=True, blank=True, editable=False)
+    seed = models.BigIntegerField(_("seed of the draw"), null=True, blank=True, editable=False)
     announced_at = models.DateTimeField(null=True, blank=True, editable=False)
     announced_input_hash = models.CharField(max_length=64, blank=True, editable=False)
     draw_planned_at = models.DateTimeField(_("planned time of the draw"), null=True, blank=True)

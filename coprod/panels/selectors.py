@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from coprod.panels.models import SEATED, Category, Draw, Feature, Member, Panel, Volunteer
 from coprod_engine.sortition import FeasibilityReport, Quota, check_quotas
@@ -77,6 +79,93 @@ def quotas_check(panel: Panel, bounds: Bounds | None = None) -> FeasibilityRepor
     """Whether a panel meeting the quotas (stored, or being typed) can be drawn from the pool."""
     data = engine_input(panel, bounds)
     return check_quotas(data.ids, data.features, data.quotas, data.k)
+
+
+def quotas_explained(panel: Panel, bounds: Bounds | None = None) -> Feasibility:
+    """:func:`quotas_check`, explained in the visitor's language."""
+    return feasibility_explained(panel, quotas_check(panel, bounds))
+
+
+# The engine explains infeasible quotas in English; these say the same in the visitor's language.
+_PROBLEMS: tuple[tuple[re.Pattern[str], Any], ...] = (
+    (
+        re.compile(r"the panel \((?P<k>\d+)\) is larger than the pool \((?P<n>\d+)\)"),
+        lambda m, names: _("The panel (%(k)s) is larger than the pool (%(n)s).") % m,
+    ),
+    (
+        re.compile(
+            r"(?P<f>[^:]+): the minimums add up to (?P<low>\d+), more than the panel size (?P<k>\d+)"
+        ),
+        lambda m, names: (
+            _("%(f)s: the minimums add up to %(low)s, more than the %(k)s seats.")
+            % {**m, "f": names.get(m["f"], m["f"])}
+        ),
+    ),
+    (
+        re.compile(
+            r"(?P<f>[^:]+): at most (?P<high>\d+) people can be selected .*, fewer than (?P<k>\d+)"
+        ),
+        lambda m, names: (
+            _(
+                "%(f)s: at most %(high)s people can be selected (maximums and volunteers), "
+                "fewer than the %(k)s seats."
+            )
+            % {**m, "f": names.get(m["f"], m["f"])}
+        ),
+    ),
+    (
+        re.compile(
+            r"(?P<f>[^=]+)=(?P<v>[^:]+): minimum (?P<min>\d+) but only (?P<n>\d+) volunteers"
+        ),
+        lambda m, names: (
+            _("%(c)s: at least %(min)s wanted, but only %(n)s volunteers.")
+            % {**m, "c": names.get((m["f"], m["v"]), m["v"])}
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class QuotaChangeRow:
+    feature: str
+    category: str
+    now: str
+    suggested: str
+
+
+@dataclass(frozen=True)
+class Feasibility:
+    """A feasibility report in the visitor's language, with labels instead of keys."""
+
+    feasible: bool
+    problems: list[str]
+    relaxation: list[QuotaChangeRow]
+
+
+def feasibility_explained(panel: Panel, report: FeasibilityReport) -> Feasibility:
+    names: dict[Any, str] = {}
+    for feature in features_of(panel):
+        names[feature.key] = str(feature.label)
+        for category in feature.categories.all():
+            names[(feature.key, category.key)] = str(category.label)
+    problems = []
+    for problem in report.problems:
+        for pattern, say in _PROBLEMS:
+            if match := pattern.fullmatch(problem):
+                problems.append(say(match.groupdict(), names))
+                break
+        else:
+            problems.append(problem)
+    relaxation = [
+        QuotaChangeRow(
+            names.get(change.feature, change.feature),
+            names.get((change.feature, change.value), change.value),
+            f"{change.min}–{change.max}",
+            f"{change.new_min}–{change.new_max}",
+        )
+        for change in report.relaxation
+    ]
+    return Feasibility(report.feasible, problems, relaxation)
 
 
 @dataclass(frozen=True)

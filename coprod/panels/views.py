@@ -28,7 +28,7 @@ from coprod.panels.selectors import (
     members_of,
     pool_of,
     pool_rows,
-    quotas_check,
+    quotas_explained,
     volunteering_of,
 )
 from coprod.processes.models import Phase
@@ -183,7 +183,7 @@ def volunteer_remove(request: AuthenticatedRequest, pk: int, volunteer_id: int) 
 
 def _quotas_context(request: HttpRequest, panel: Panel, form: QuotasForm) -> dict[str, object]:
     bounds: Bounds | None = form.bounds() if form.is_bound and form.is_valid() else None
-    report = quotas_check(panel, bounds) if not form.is_bound or bounds is not None else None
+    report = quotas_explained(panel, bounds) if not form.is_bound or bounds is not None else None
     rows = [
         (
             feature,
@@ -249,7 +249,7 @@ def draw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         form=form,
         record=record,
         members=members_of(record) if record else [],
-        report=quotas_check(panel) if panel.status == PanelStatus.RECRUITING else None,
+        report=quotas_explained(panel) if panel.status == PanelStatus.RECRUITING else None,
         pool_size=len(pool_of(panel)),
     )
     return render(request, "panels/draw.html", context, status=INVALID if form.errors else 200)

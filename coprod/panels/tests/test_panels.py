@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from coprod.accounts.models import User
 from coprod.accounts.services import account_delete, account_export
@@ -27,7 +28,7 @@ from coprod.panels.models import (
     Volunteer,
     VolunteerValue,
 )
-from coprod.panels.selectors import engine_input, gini, quotas_check
+from coprod.panels.selectors import engine_input, feasibility_explained, gini, quotas_check
 from coprod.panels.tests.conftest import FEATURES_CSV, people_csv
 from coprod.processes.models import Participant, RecruitedVia, StakeholderRole
 from coprod_engine.io.panel_json import read_audit
@@ -86,8 +87,8 @@ def test_it_reports_every_bad_row_and_imports_nothing(panel: Panel) -> None:
         )
     errors = refused.value.errors
     assert len(errors) == 4
-    assert errors[0].startswith("Line 2:") and "90+" in errors[0]
-    assert any("Line 7" in e and "not-an-address" in e for e in errors)
+    assert errors[0].startswith("Ligne 2 :") and "90+" in errors[0]
+    assert any("Ligne 7" in e and "not-an-address" in e for e in errors)
     assert not Volunteer.objects.exists() and not panel.features.exists()
 
 
@@ -141,6 +142,10 @@ def test_it_explains_infeasible_quotas_with_the_smallest_relaxation(pool: Panel)
     report = quotas_check(pool, {women.pk: (4, None), men.pk: (4, None)})
     assert not report.feasible
     assert any("gender: the minimums add up to 8" in problem for problem in report.problems)
+    with translation.override("en"):
+        explained = feasibility_explained(pool, report)
+    assert "Gender: the minimums add up to 8, more than the 6 seats." in explained.problems
+    assert "Gender : les minimums totalisent 8" in feasibility_explained(pool, report).problems[0]
     assert sum(c.min - c.new_min for c in report.relaxation) == 2
 
 

@@ -136,7 +136,7 @@ def test_it_checks_quotas_as_you_type_and_with_the_check_button(client_as, pool:
     assert partial.status_code == 200
     text = partial.content.decode()
     assert text.lstrip().startswith('<div id="feasibility"') and "<html" not in text
-    assert "minimums add up to 8" in text
+    assert "minimums totalisent 8" in text
     full = client.post(url, {**data, "action": "check"})
     assert full.status_code == 200 and "<html" in full.content.decode()
     saved = client.post(url, {**data, "action": "save"})
