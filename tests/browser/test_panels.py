@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from coprod.panels.models import Draw, MemberStatus, Panel, PanelStatus, Volunteer
-from coprod.panels.tests.conftest import FEATURES_CSV, people_csv
+from coprod.panels.tests.conftest import FEATURES_CSV, make_pool, people_csv
 from coprod.processes.models import Process
 from tests.browser.conftest import tab_to
 from tests.browser.test_paths import _sign_in
@@ -109,18 +109,7 @@ def test_it_imports_a_pool_sets_quotas_and_draws_a_panel(
 def test_it_lets_a_person_volunteer_on_a_phone_without_javascript(
     live_server, browser, check_a11y, process: Process, personas
 ) -> None:
-    from coprod.panels import services
-
-    panel = services.panel_create(
-        phase=process.phases.get(), fields={"title_fr": "Panel citoyen chaleur", "size": 6}
-    )
-    services.pool_import(
-        panel=panel,
-        people=people_csv(),
-        features=FEATURES_CSV.encode(),
-        consent_source="x",
-        form_version="v1",
-    )
+    panel = make_pool(process)
     context = browser.new_context(
         java_script_enabled=False, viewport={"width": 375, "height": 740}, locale="fr-CA"
     )
@@ -148,18 +137,7 @@ def test_it_lets_a_person_volunteer_on_a_phone_without_javascript(
 def test_it_passes_axe_on_the_recruitment_form(
     live_server, page, check_a11y, csp_errors, process: Process, personas
 ) -> None:
-    from coprod.panels import services
-
-    panel = services.panel_create(
-        phase=process.phases.get(), fields={"title_fr": "Panel citoyen chaleur", "size": 6}
-    )
-    services.pool_import(
-        panel=panel,
-        people=people_csv(),
-        features=FEATURES_CSV.encode(),
-        consent_source="x",
-        form_version="v1",
-    )
+    panel = make_pool(process)
     page.goto(f"{live_server.url}/fr-ca/panels/{panel.pk}/volunteer/")
     check_a11y("recruitment form")
     with page.expect_navigation():

@@ -38,26 +38,36 @@ def people_csv(n: int = 30, *, seed: int = 7, bad_rows: int = 0) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-@pytest.fixture
-def panel(process: Process, personas) -> Panel:
+def make_panel(process: Process, *, size: int = 6, reserves: int = 2) -> Panel:
     return services.panel_create(
         phase=process.phases.get(),
         fields={
             "title_fr": "Panel citoyen chaleur",
             "title_en": "Heat panel",
-            "size": 6,
-            "reserves": 2,
+            "size": size,
+            "reserves": reserves,
         },
     )
 
 
-@pytest.fixture
-def pool(panel: Panel) -> Panel:
+def make_pool(process: Process, *, size: int = 6, reserves: int = 2, people: int = 30) -> Panel:
+    """A panel whose pool, features and quotas come from an imported file."""
+    panel = make_panel(process, size=size, reserves=reserves)
     services.pool_import(
         panel=panel,
-        people=people_csv(),
+        people=people_csv(people),
         features=FEATURES_CSV.encode(),
         consent_source="Formulaires papier, Carrefour des aînés",
         form_version="papier-v2",
     )
     return panel
+
+
+@pytest.fixture
+def panel(process: Process, personas) -> Panel:
+    return make_panel(process)
+
+
+@pytest.fixture
+def pool(process: Process, personas) -> Panel:
+    return make_pool(process)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from coprod.panels import services
 from coprod.panels.models import Draw, MemberStatus, Panel, PanelStatus, Volunteer
-from coprod.panels.tests.conftest import FEATURES_CSV, people_csv
+from coprod.panels.tests.conftest import FEATURES_CSV, make_pool, people_csv
 from coprod.processes.tests.test_concurrency import _race
 
 ANSWERS = {
@@ -189,16 +189,7 @@ def test_it_lets_only_facilitators_replace_members(client_as, pool: Panel, role:
 def test_it_draws_once_when_the_draw_is_run_from_many_requests(process, personas) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("the race needs concurrent writers: run on PostgreSQL (CI does)")
-    panel = services.panel_create(
-        phase=process.phases.get(), fields={"title_fr": "Panel", "size": 6, "reserves": 2}
-    )
-    services.pool_import(
-        panel=panel,
-        people=people_csv(),
-        features=FEATURES_CSV.encode(),
-        consent_source="x",
-        form_version="v1",
-    )
+    panel = make_pool(process)
     services.panel_announce(panel=panel, draw_planned_at=timezone.now())
     errors = _race(lambda: services.panel_draw(panel=panel), count=4)
     assert Draw.objects.count() == 1
@@ -210,16 +201,7 @@ def test_it_draws_once_when_the_draw_is_run_from_many_requests(process, personas
 def test_it_puts_an_email_in_the_pool_once_from_many_requests(process, personas) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("the race needs concurrent writers: run on PostgreSQL (CI does)")
-    panel = services.panel_create(
-        phase=process.phases.get(), fields={"title_fr": "Panel", "size": 2}
-    )
-    services.pool_import(
-        panel=panel,
-        people=people_csv(4),
-        features=FEATURES_CSV.encode(),
-        consent_source="x",
-        form_version="v1",
-    )
+    panel = make_pool(process, size=2, reserves=0, people=4)
 
     def register() -> None:
         services.volunteer_register(
