@@ -12,6 +12,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from coprod.accounts.models import User
@@ -492,7 +493,7 @@ def _message_body(member: Member, base_url: str) -> str:
             _("Hello %(name)s,") % {"name": member.volunteer.name},
             first,
             _("Your chance of being selected was %(percent)s %%.")
-            % {"percent": f"{member.probability * 100:.1f}"},
+            % {"percent": number_format(member.probability * 100, 1)},
             _("The draw and its audit record: %(link)s") % {"link": link},
             _(
                 "If you have no account yet, one was opened with this e-mail address: choose "

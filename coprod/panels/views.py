@@ -211,10 +211,10 @@ def quotas(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The quotas are saved."))
             return redirect("panels:quotas", panel.pk)
-    status = INVALID if form.is_bound and not form.is_valid() else 200
-    template = (
-        "panels/_feasibility.html" if request.headers.get("HX-Request") else "panels/quotas.html"
-    )
+    partial = bool(request.headers.get("HX-Request"))
+    # htmx swaps only successful answers: the partial says itself that a number is wrong.
+    status = INVALID if form.is_bound and not form.is_valid() and not partial else 200
+    template = "panels/_feasibility.html" if partial else "panels/quotas.html"
     return render(request, template, _quotas_context(request, panel, form), status=status)
 
 

@@ -217,6 +217,7 @@ def test_it_notifies_the_selected_people_and_the_reserves(
     )
     assert all(m.notified_at for m in draw.members.all())
     assert len({m.subject for m in mail.outbox}) == 2  # members and reserves
+    assert "," in mail.outbox[0].body.split("%")[0][-6:]  # 20,0 %: French numbers
 
 
 def test_it_replaces_a_member_who_declines_and_keeps_the_quotas(pool: Panel) -> None:
