@@ -231,6 +231,7 @@ def panels_demo_load(process: Process) -> Panel:
             values=_answers(draw),
             consent=True,
             language="fr-ca",
+            notify=False,
         )
     planned = timezone.make_aware(dt.datetime(2026, 1, 28, 14, 0))
     services.panel_announce(panel=panel, draw_planned_at=planned, seed=DRAW_SEED)

@@ -145,11 +145,19 @@ def new_pseudonym() -> str:
     return "V-" + secrets.token_hex(4).upper()
 
 
+def new_withdrawal_token() -> str:
+    """The secret in a volunteer's private withdrawal link (sent to them by e-mail)."""
+    return secrets.token_urlsafe(24)
+
+
 class Volunteer(models.Model):
     """A person in the pool. Feature values exist only under the consent recorded here."""
 
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="volunteers")
     pseudonym = models.CharField(max_length=12, default=new_pseudonym, editable=False)
+    withdrawal_token = models.CharField(
+        max_length=40, default=new_withdrawal_token, editable=False, unique=True
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

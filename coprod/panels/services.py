@@ -154,11 +154,14 @@ def volunteer_register(
     consent: bool,
     language: str,
     user: User | None = None,
+    base_url: str = "",
+    notify: bool = True,
 ) -> Volunteer:
     """Put a person in the pool from the recruitment form, only with their consent.
 
     Their categories are stored only because they agreed to their use for the draw; the
-    consent's text version, language and time are kept with them.
+    consent's text version, language and time are kept with them. Once stored, they are
+    e-mailed their private link to withdraw (no account needed).
     """
     if not consent:
         raise ValidationError(
@@ -173,7 +176,7 @@ def volunteer_register(
     allowed = {key: set(f.categories.values_list("key", flat=True)) for key, f in features.items()}
     if set(values) != set(features) or any(values[k] not in allowed[k] for k in features):
         raise ValidationError(_("Answer every question of the form."))
-    return _add_volunteer(
+    volunteer = _add_volunteer(
         panel=panel,
         row=PoolRow(0, name.strip(), email, dict(values)),
         features=features,
@@ -183,6 +186,35 @@ def volunteer_register(
         consent_language=language,
         consent_given_at=timezone.now(),
     )
+    if notify:
+        transaction.on_commit(lambda: _welcome(volunteer=volunteer, base_url=base_url))
+    return volunteer
+
+
+def _withdrawal_link(volunteer: Volunteer, base_url: str) -> str:
+    path = reverse("panels:leave", args=[volunteer.panel_id, volunteer.withdrawal_token])
+    return base_url.rstrip("/") + path
+
+
+def _welcome(*, volunteer: Volunteer, base_url: str) -> None:
+    with translation.override(volunteer.consent_language or settings.LANGUAGE_CODE):
+        send_mail(
+            _("You are in the pool of the citizen panel “%(panel)s”")
+            % {"panel": volunteer.panel.title},
+            "\n\n".join(
+                [
+                    _("Hello %(name)s,") % {"name": volunteer.name},
+                    _(
+                        "Thank you for volunteering. Your answers are used only for the draw; "
+                        "we will write to you after it."
+                    ),
+                    _("To withdraw and erase your answers at any time: %(link)s")
+                    % {"link": _withdrawal_link(volunteer, base_url)},
+                ]
+            ),
+            None,
+            [volunteer.email],
+        )
 
 
 @transaction.atomic
@@ -495,6 +527,8 @@ def _message_body(member: Member, base_url: str) -> str:
             _("Your chance of being selected was %(percent)s %%.")
             % {"percent": number_format(member.probability * 100, 1)},
             _("The draw and its audit record: %(link)s") % {"link": link},
+            _("To withdraw and erase your answers at any time: %(link)s")
+            % {"link": _withdrawal_link(member.volunteer, base_url)},
             _(
                 "If you have no account yet, one was opened with this e-mail address: choose "
                 "your password with “Forgot your password?” on the sign-in page."

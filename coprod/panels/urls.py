@@ -8,6 +8,7 @@ urlpatterns = [
     path("panels/<int:pk>/", views.panel_detail, name="panel"),
     path("panels/<int:pk>/volunteer/", views.volunteer, name="volunteer"),
     path("panels/<int:pk>/me/", views.mine, name="mine"),
+    path("panels/<int:pk>/leave/<str:token>/", views.leave, name="leave"),
     path("panels/<int:pk>/pool/", views.pool, name="pool"),
     path(
         "panels/<int:pk>/pool/<int:volunteer_id>/withdraw/",

@@ -108,13 +108,17 @@ def volunteer(request: HttpRequest, pk: int) -> HttpResponse:
                 consent=form.cleaned_data["consent"],
                 language=get_language(),
                 user=signed_in_user(request) if user else None,
+                base_url=_base_url(request),
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(
                 request,
-                _("Thank you: you are in the pool. We will write to you after the draw."),
+                _(
+                    "Thank you: you are in the pool. We sent you an e-mail with a link to "
+                    "withdraw at any time, and will write to you after the draw."
+                ),
             )
             return redirect("panels:panel", panel.pk)
     return render(
@@ -179,6 +183,17 @@ def volunteer_remove(request: AuthenticatedRequest, pk: int, volunteer_id: int) 
     services.volunteer_withdraw(volunteer=target)
     messages.success(request, _("Withdrawn from the pool: the answers are erased."))
     return redirect("panels:pool" if runs else "panels:panel", panel.pk)
+
+
+def leave(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+    """The private withdrawal link e-mailed to each volunteer: no account needed."""
+    panel = panel_or_404(request, pk)
+    target = get_object_or_404(panel.volunteers, withdrawal_token=token, withdrawn_at__isnull=True)
+    if request.method == "POST":
+        services.volunteer_withdraw(volunteer=target)
+        messages.success(request, _("Withdrawn from the pool: the answers are erased."))
+        return redirect("panels:panel", panel.pk)
+    return render(request, "panels/leave.html", _context(request, panel, volunteering=target))
 
 
 def _quotas_context(request: HttpRequest, panel: Panel, form: QuotasForm) -> dict[str, object]:

@@ -152,4 +152,11 @@ def test_it_passes_axe_on_the_recruitment_form(
         page.click("main form.stack-form button[type=submit]")
     page.goto(f"{live_server.url}/fr-ca/panels/{panel.pk}/me/")
     check_a11y("my answers")
+    token = Volunteer.objects.get(user=personas["participant"]).withdrawal_token
+    page.goto(f"{live_server.url}/fr-ca/panels/{panel.pk}/leave/{token}/")
+    check_a11y("withdrawal link")
+    tab_to(page, "main form button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert Volunteer.objects.get(withdrawal_token=token).withdrawn_at is not None
     assert csp_errors == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
@@ -215,3 +216,23 @@ def test_it_puts_an_email_in_the_pool_once_from_many_requests(process, personas)
 
     _race(register, count=6)
     assert Volunteer.objects.filter(email="lise@example.org").count() == 1
+
+
+def test_it_emails_a_private_link_to_withdraw_without_an_account(
+    client_as, pool: Panel, django_capture_on_commit_callbacks
+) -> None:
+    client = client_as("visitor")
+    data = {"name": "Lise Gagnon", "email": "lise@example.org", "consent": "on", **ANSWERS}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("panels:volunteer", args=[pool.pk]), data)
+    volunteer = Volunteer.objects.get(email="lise@example.org")
+    (message,) = mail.outbox
+    link = reverse("panels:leave", args=[pool.pk, volunteer.withdrawal_token])
+    assert message.to == ["lise@example.org"] and f"http://testserver{link}" in message.body
+    wrong = reverse("panels:leave", args=[pool.pk, "not-the-token"])
+    assert client.get(wrong).status_code == 404
+    assert client.get(link).status_code == 200
+    assert client.post(link).status_code == 302
+    volunteer.refresh_from_db()
+    assert volunteer.withdrawn_at and not volunteer.values.exists()
+    assert client.get(link).status_code == 404
