@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "coprod.opinions",
     "coprod.budgets",
     "coprod.wikisurveys",
+    "coprod.workshops",
     "coprod.panels",
     "coprod.demo",
 ]

@@ -11,5 +11,6 @@ urlpatterns += i18n_patterns(
     path("", include("coprod.opinions.urls")),
     path("", include("coprod.budgets.urls")),
     path("", include("coprod.wikisurveys.urls")),
+    path("", include("coprod.workshops.urls")),
     path("", include("coprod.panels.urls")),
 )

@@ -5,7 +5,9 @@ from coprod.budgets.models import Budget, BudgetResult, PaperBallot, Project
 
 @admin.register(Budget)
 class BudgetAdmin(admin.ModelAdmin):
-    list_display = ["title_fr", "envelope", "rule", "is_open", "created_at"]
+    list_display = ["title_fr", "envelope", "rule", "tie_breaking", "is_open", "created_at"]
+    # Announced before the vote and stored with each result: never edited by hand.
+    readonly_fields = ["lot_seed", "closed_at"]
 
 
 @admin.register(Project)
@@ -20,4 +22,4 @@ class PaperBallotAdmin(admin.ModelAdmin):
 
 @admin.register(BudgetResult)
 class BudgetResultAdmin(admin.ModelAdmin):
-    list_display = ["budget", "computed_at", "rule", "engine_version", "n_ballots"]
+    list_display = ["budget", "computed_at", "rule", "tie_breaking", "seed", "n_ballots"]

@@ -13,9 +13,10 @@ import numpy as np
 from scipy import sparse
 
 import coprod_engine
-from coprod.budgets.models import Ballot, Budget, Rule
+from coprod.budgets.models import Ballot, Budget, Rule, TieBreaking
 from coprod.budgets.selectors import counted_paper_ballots
 from coprod_engine.budgeting import Allocation, equal_shares, greedy, sequential_phragmen
+from coprod_engine.budgeting.tie_order import lot_tie_order
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,20 @@ class BudgetVotes:
     costs: np.ndarray
     approvals: sparse.csr_array
     envelope: int
+    tie_breaking: str = "project_id"
+
+    def in_lot_order(self, seed: int) -> BudgetVotes:
+        """The projects reordered by equalshares.net's tie-breaking (cost, votes, seeded
+        lot), for the rules' ``tie_breaking="index"``: a tie goes to the first."""
+        support = np.asarray(self.approvals.sum(axis=0)).ravel()
+        order = lot_tie_order(self.costs, support, seed=seed)
+        return BudgetVotes(
+            project_ids=[self.project_ids[j] for j in order],
+            costs=self.costs[order],
+            approvals=sparse.csr_array(self.approvals[:, order]),
+            envelope=self.envelope,
+            tie_breaking="index",
+        )
 
 
 def budget_votes(budget: Budget) -> BudgetVotes:
@@ -54,13 +69,15 @@ def budget_votes(budget: Budget) -> BudgetVotes:
 
 def run_rule(rule: str, votes: BudgetVotes) -> Allocation:
     args = (votes.costs, votes.approvals, votes.envelope)
+    options: dict[str, Any] = {
+        "project_ids": votes.project_ids,
+        "tie_breaking": votes.tie_breaking,
+    }
     if rule == Rule.EQUAL_SHARES:
-        return equal_shares(
-            *args, completion="add1", exhaustive_stop=True, project_ids=votes.project_ids
-        )
+        return equal_shares(*args, completion="add1", exhaustive_stop=True, **options)
     if rule == Rule.PHRAGMEN:
-        return sequential_phragmen(*args, project_ids=votes.project_ids)
-    return greedy(*args, project_ids=votes.project_ids)
+        return sequential_phragmen(*args, **options)
+    return greedy(*args, **options)
 
 
 def _public(allocation: Allocation, project_ids: list[str]) -> dict[str, Any]:
@@ -78,10 +95,16 @@ class CountedBudget:
     n_ballots: int
     result: dict[str, Any]
     greedy_result: dict[str, Any]
+    tie_breaking: str
+    seed: int | None
 
 
 def count_budget(budget: Budget) -> CountedBudget:
+    """The rule's outcome and greedy's; with the lot, both break ties in the lot's order."""
     votes = budget_votes(budget)
+    seed = budget.lot_seed if budget.tie_breaking == TieBreaking.LOT else None
+    if seed is not None:
+        votes = votes.in_lot_order(seed)
     chosen = run_rule(budget.rule, votes)
     by_votes = run_rule(Rule.GREEDY, votes)
     return CountedBudget(
@@ -90,4 +113,6 @@ def count_budget(budget: Budget) -> CountedBudget:
         n_ballots=votes.approvals.shape[0],
         result=_public(chosen, votes.project_ids),
         greedy_result=_public(by_votes, votes.project_ids),
+        tie_breaking=TieBreaking.LOT if seed is not None else TieBreaking.PROJECT_ID,
+        seed=seed,
     )

@@ -14,13 +14,24 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from coprod.bilingual import Bilingual
-from coprod.processes.models import Action, Idea, Participant, PhaseMethod
+from coprod.processes.models import Action, Idea, Need, Participant, PhaseMethod
 
 
 class Rule(models.TextChoices):
     EQUAL_SHARES = "mes_add1", _("Method of Equal Shares (completed by raising the shares)")
     GREEDY = "greedy", _("Most votes first (greedy)")
     PHRAGMEN = "phragmen", _("Sequential Phragmén")
+
+
+class TieBreaking(models.TextChoices):
+    PROJECT_ID = "project_id", _("The project with the smallest number (as pabutools)")
+    LOT = (
+        "lot",
+        _(
+            "The cheaper project, then the one with more votes, then a lot drawn with a "
+            "published seed (as equalshares.net)"
+        ),
+    )
 
 
 class Budget(models.Model):
@@ -43,7 +54,25 @@ class Budget(models.Model):
     rule = models.CharField(
         _("counting rule"), max_length=10, choices=Rule.choices, default=Rule.EQUAL_SHARES
     )
+    tie_breaking = models.CharField(
+        _("a tie between projects goes to"),
+        max_length=10,
+        choices=TieBreaking.choices,
+        default=TieBreaking.PROJECT_ID,
+    )
+    lot_seed = models.BigIntegerField(
+        _("seed of the lot"),
+        null=True,
+        blank=True,
+        help_text=_("Drawn once when the lot is chosen, shown on the ballot and the results."),
+    )
+    paper_grace_days = models.PositiveSmallIntegerField(
+        _("days to enter paper ballots after the close"),
+        default=0,
+        help_text=_("Paper ballots collected before the close can still be typed in this long."),
+    )
     is_open = models.BooleanField(_("open for votes"), default=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -84,6 +113,9 @@ class Project(models.Model):
     feasibility_en = models.TextField(_("feasibility note (English)"), blank=True)
     feasibility = Bilingual("feasibility")
     cost = models.PositiveIntegerField(_("cost ($)"))
+    needs = models.ManyToManyField(
+        Need, blank=True, related_name="budget_projects", verbose_name=_("needs it answers")
+    )
     action = models.OneToOneField(
         Action, on_delete=models.SET_NULL, null=True, blank=True, related_name="budget_project"
     )
@@ -182,6 +214,10 @@ class BudgetResult(models.Model):
     budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="results")
     computed_at = models.DateTimeField(auto_now_add=True)
     rule = models.CharField(max_length=10, choices=Rule.choices)
+    tie_breaking = models.CharField(
+        max_length=10, choices=TieBreaking.choices, default=TieBreaking.PROJECT_ID
+    )
+    seed = models.BigIntegerField(null=True, blank=True)
     engine_version = models.CharField(max_length=20)
     input_hash = models.CharField(max_length=64)
     n_ballots = models.PositiveIntegerField()

@@ -67,6 +67,15 @@ def adopted_ideas(process: Process) -> QuerySet[Idea]:
     ).distinct()
 
 
+# What a ballot means: once one is cast (online or on paper), these stay as they were.
+LOCKED_BY_VOTES = ("envelope", "min_projects", "max_projects", "rule", "tie_breaking")
+
+
+def budget_has_votes(budget: Budget) -> bool:
+    """Whether a ballot (online, or a paper entry) exists: the envelope and projects are then fixed."""
+    return budget.ballots.exists() or PaperBallot.objects.filter(budget=budget).exists()
+
+
 def latest_result(budget: Budget) -> BudgetResult | None:
     return budget.results.order_by("-computed_at", "-id").first()
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coprod.accounts.models import User
 from coprod.budgets.counting import count_budget
@@ -19,37 +22,98 @@ from coprod.budgets.models import (
     PaperBallot,
     PaperEntry,
     Project,
+    TieBreaking,
 )
 from coprod.budgets.selectors import (
+    LOCKED_BY_VOTES,
     adopted_items,
     ballot_errors,
+    budget_has_votes,
     latest_result,
     paper_ballot_state,
 )
-from coprod.processes.models import Action, Idea, Participant, Phase
+from coprod.processes.models import Action, Idea, Need, Participant, Phase
+from coprod.processes.selectors import accepts_paper
 from coprod.processes.services import action_create, phase_method_attach
 
 METHOD_KEY = "participatory_budget"
 
 
+def _draw_lot_seed(budget: Budget) -> None:
+    # Drawn once, when the lot is chosen, so it is announced before anyone votes.
+    if budget.tie_breaking == TieBreaking.LOT and budget.lot_seed is None:
+        budget.lot_seed = secrets.randbits(62)
+
+
 @transaction.atomic
 def budget_create(*, phase: Phase, fields: Mapping[str, Any]) -> Budget:
     phase_method = phase_method_attach(phase=phase, method_key=METHOD_KEY, config={})
-    return Budget.objects.create(phase_method=phase_method, **fields)
+    budget = Budget(phase_method=phase_method, **fields)
+    _draw_lot_seed(budget)
+    budget.save()
+    return budget
+
+
+def _refuse_when_voted(budget: Budget, message: str) -> None:
+    if budget_has_votes(budget):
+        raise ValidationError(message)
+
+
+@transaction.atomic
+def budget_update(*, budget: Budget, fields: Mapping[str, Any]) -> Budget:
+    """Change a budget's settings; what gives ballots their meaning is fixed once one is cast.
+
+    The envelope, the counts per ballot, the rule and the tie-breaking are refused once a
+    ballot exists (online or on paper); titles, descriptions and the paper grace period
+    stay editable. A closed vote is reopened first.
+    """
+    Budget.objects.select_for_update().get(pk=budget.pk)
+    budget.refresh_from_db()
+    if not budget.is_open:
+        raise ValidationError(_("The vote is closed: reopen it to change the budget."))
+    changed = [
+        name for name in LOCKED_BY_VOTES if name in fields and fields[name] != getattr(budget, name)
+    ]
+    if changed:
+        _refuse_when_voted(
+            budget,
+            _(
+                "Ballots have been cast: the envelope, the counts per ballot, the rule and "
+                "the tie-breaking can no longer change, as they would change what the "
+                "ballots mean."
+            ),
+        )
+    for name, value in fields.items():
+        setattr(budget, name, value)
+    _draw_lot_seed(budget)
+    budget.full_clean(exclude=["phase_method"])
+    budget.save()
+    return budget
+
+
+PROJECTS_LOCKED = gettext_lazy(
+    "Ballots have been cast: projects can no longer be added, removed or change their cost."
+)
 
 
 @transaction.atomic
 def project_create(
     *, budget: Budget, idea: Idea, cost: int, fields: Mapping[str, Any] | None = None
 ) -> Project:
-    """A project put to the vote, from an adopted idea of the budget's process."""
+    """A project put to the vote, from an adopted idea of the budget's process.
+
+    It answers its idea's needs (the facilitator can change them). Refused once a ballot
+    is cast: a new project would not have been offered to the earlier voters.
+    """
+    Budget.objects.select_for_update().get(pk=budget.pk)
+    _refuse_when_voted(budget, str(PROJECTS_LOCKED))
     if idea.process_id != budget.process.pk or not adopted_items(idea):
         raise ValidationError({"idea": _("Choose an adopted idea of this process.")})
     if budget.projects.filter(idea=idea).exists():
         raise ValidationError({"idea": _("This idea is already a project of this budget.")})
     if cost <= 0:
         raise ValidationError({"cost": _("A project costs more than 0 $.")})
-    return Project.objects.create(
+    project = Project.objects.create(
         budget=budget,
         idea=idea,
         cost=cost,
@@ -57,6 +121,38 @@ def project_create(
         title_en=idea.title_en,
         **(fields or {}),
     )
+    project.needs.set(idea.needs.all())
+    return project
+
+
+@transaction.atomic
+def project_update(
+    *, project: Project, fields: Mapping[str, Any], needs: Iterable[Need] | None = None
+) -> Project:
+    """Change a project's texts and needs at any time, its cost only before the first ballot."""
+    budget = Budget.objects.select_for_update().get(pk=project.budget_id)
+    project.refresh_from_db()  # a bound form may have changed the instance already
+    if "cost" in fields and fields["cost"] != project.cost:
+        _refuse_when_voted(budget, str(PROJECTS_LOCKED))
+        if fields["cost"] <= 0:
+            raise ValidationError({"cost": _("A project costs more than 0 $.")})
+    if needs is not None:
+        needs = list(needs)
+        if any(need.process_id != budget.process.pk for need in needs):
+            raise ValidationError({"needs": _("Choose needs of this process.")})
+        project.needs.set(needs)
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.save()
+    return project
+
+
+@transaction.atomic
+def project_remove(*, project: Project) -> None:
+    """Take a project off the ballot, before the first ballot only."""
+    budget = Budget.objects.select_for_update().get(pk=project.budget_id)
+    _refuse_when_voted(budget, str(PROJECTS_LOCKED))
+    project.delete()
 
 
 @transaction.atomic
@@ -106,8 +202,9 @@ def paper_entry_add(
     reference = reference.strip()
     if not reference:
         raise ValidationError({"reference": _("Give the number written on the paper ballot.")})
-    if not budget.is_open:
-        raise ValidationError(_("The vote is closed."))
+    budget = Budget.objects.select_for_update().get(pk=budget.pk)
+    if not accepts_paper(budget):
+        raise ValidationError(_("The time to enter paper ballots is over."))
     ids = sorted(set(project_ids))
     projects = list(Project.objects.filter(budget=budget, pk__in=ids))
     if len(projects) != len(ids):
@@ -121,15 +218,21 @@ def paper_entry_add(
     if taken == {1, 2}:
         raise ValidationError({"reference": _("This paper ballot has already been entered twice.")})
     seq = 1 if 1 not in taken else 2
-    return PaperEntry.objects.create(
+    entry = PaperEntry.objects.create(
         paper_ballot=paper, seq=seq, project_ids=ids, entered_by=entered_by
     )
+    if not budget.is_open and paper_ballot_state(paper) == "agreed":
+        # A paper ballot counted after the close changes the published result.
+        result_compute(budget=budget)
+    return entry
 
 
 @transaction.atomic
 def paper_entry_discard(*, entry: PaperEntry) -> None:
     """Drop a wrong entry of a paper ballot that did not agree, so it can be typed again."""
     paper = PaperBallot.objects.select_for_update().get(pk=entry.paper_ballot_id)
+    if not accepts_paper(paper.budget):
+        raise ValidationError(_("The time to enter paper ballots is over."))
     if paper_ballot_state(paper) != "mismatch":
         raise ValidationError(_("Only entries that disagree can be discarded."))
     entry.delete()
@@ -146,11 +249,15 @@ def result_compute(*, budget: Budget) -> BudgetResult:
         latest is not None
         and latest.input_hash == outcome.input_hash
         and latest.rule == budget.rule
+        and latest.tie_breaking == outcome.tie_breaking
+        and latest.seed == outcome.seed
     ):
         return latest
     return BudgetResult.objects.create(
         budget=budget,
         rule=budget.rule,
+        tie_breaking=outcome.tie_breaking,
+        seed=outcome.seed,
         engine_version=outcome.engine_version,
         input_hash=outcome.input_hash,
         n_ballots=outcome.n_ballots,
@@ -164,9 +271,26 @@ def budget_close(*, budget: Budget) -> BudgetResult:
     """Close the vote and store its result."""
     # The lock waits for ballots being written, so none slips in after the count.
     Budget.objects.select_for_update().get(pk=budget.pk)
+    budget.refresh_from_db()
     budget.is_open = False
-    budget.save(update_fields=["is_open"])
+    budget.closed_at = timezone.now()
+    _draw_lot_seed(budget)
+    budget.save(update_fields=["is_open", "closed_at", "lot_seed"])
     return result_compute(budget=budget)
+
+
+@transaction.atomic
+def budget_open(*, budget: Budget) -> Budget:
+    """Open the vote again (voters may change their ballots); not once projects became actions."""
+    Budget.objects.select_for_update().get(pk=budget.pk)
+    if budget.projects.filter(action__isnull=False).exists():
+        raise ValidationError(
+            _("Selected projects have become actions: the vote cannot be reopened.")
+        )
+    budget.is_open = True
+    budget.closed_at = None
+    budget.save(update_fields=["is_open", "closed_at"])
+    return budget
 
 
 @transaction.atomic

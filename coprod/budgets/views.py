@@ -9,24 +9,33 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from coprod.budgets import services
 from coprod.budgets.exports import budget_pabulib
-from coprod.budgets.forms import BallotForm, BudgetForm, PaperEntryForm, ProjectForm
-from coprod.budgets.models import Budget, PaperEntry, Rule
+from coprod.budgets.forms import (
+    BallotForm,
+    BudgetForm,
+    PaperEntryForm,
+    ProjectEditForm,
+    ProjectForm,
+)
+from coprod.budgets.models import Budget, PaperEntry, Project, Rule, TieBreaking
 from coprod.budgets.selectors import (
     ballot_of,
+    budget_has_votes,
     explained_projects,
     latest_result,
     paper_ballot_state,
 )
-from coprod.http import INVALID, AuthenticatedRequest, signed_in_user
-from coprod.processes.models import Phase
+from coprod.http import INVALID, AuthenticatedRequest, button_action, signed_in_user
+from coprod.processes.method_setup import method_setup_page
 from coprod.processes.roles import participation_of
-from coprod.processes.views import method_object_or_404, require, visible_process_or_404
+from coprod.processes.selectors import accepts_paper, paper_deadline
+from coprod.processes.views import method_object_or_404
 
 
 def budget_or_404(request: HttpRequest, pk: int) -> Budget:
@@ -40,22 +49,18 @@ def require_budget(request: HttpRequest, perm: str, budget: Budget) -> None:
 
 @login_required
 def budget_create(request: AuthenticatedRequest, slug: str, phase_id: int) -> HttpResponse:
-    process = visible_process_or_404(request, slug)
-    require(request, "processes.facilitate", process)
-    phase = get_object_or_404(Phase, pk=phase_id, process=process)
-    form = BudgetForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in BudgetForm.Meta.fields}
-        try:
-            budget = services.budget_create(phase=phase, fields=fields)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The budget is ready: add its projects."))
-            return redirect("budgets:projects", budget.pk)
-    status = INVALID if form.is_bound else 200
-    context = {"form": form, "process": process, "phase": phase}
-    return render(request, "budgets/budget_form.html", context, status=status)
+    return method_setup_page(
+        request,
+        slug,
+        phase_id,
+        form_class=BudgetForm,
+        create=lambda phase, form: services.budget_create(
+            phase=phase, fields={name: form.cleaned_data[name] for name in BudgetForm.Meta.fields}
+        ),
+        template="budgets/budget_form.html",
+        success_message=_("The budget is ready: add its projects."),
+        next_url=lambda budget: reverse("budgets:projects", args=[budget.pk]),
+    )
 
 
 def chosen_ids(form: BallotForm) -> set[int]:
@@ -119,6 +124,7 @@ def projects(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     budget = budget_or_404(request, pk)
     require_budget(request, "budgets.run", budget)
     form = ProjectForm(request.POST or None, budget=budget)
+    locked = budget_has_votes(budget)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -141,10 +147,86 @@ def projects(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The project is on the ballot."))
             return redirect("budgets:projects", budget.pk)
-    context = {"budget": budget, "process": budget.process, "form": form}
+    context = {"budget": budget, "process": budget.process, "form": form, "locked": locked}
     return render(
         request, "budgets/projects.html", context, status=INVALID if form.is_bound else 200
     )
+
+
+@login_required
+def budget_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Change the budget's settings; those that give ballots their meaning are locked once cast."""
+    budget = budget_or_404(request, pk)
+    require_budget(request, "budgets.run", budget)
+    locked = budget_has_votes(budget)
+    form = BudgetForm(request.POST or None, instance=budget, locked=locked)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in BudgetForm.Meta.fields}
+        try:
+            services.budget_update(budget=budget, fields=fields)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The budget is saved."))
+            return redirect("budgets:projects", budget.pk)
+    budget.refresh_from_db()
+    context = {"budget": budget, "process": budget.process, "form": form, "locked": locked}
+    status = INVALID if form.is_bound else 200
+    return render(request, "budgets/budget_edit.html", context, status=status)
+
+
+@login_required
+def project_edit(request: AuthenticatedRequest, pk: int, project_id: int) -> HttpResponse:
+    budget = budget_or_404(request, pk)
+    require_budget(request, "budgets.run", budget)
+    project = get_object_or_404(Project, pk=project_id, budget=budget)
+    locked = budget_has_votes(budget)
+    form = ProjectEditForm(request.POST or None, instance=project, locked=locked)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {name: data[name] for name in ProjectEditForm.Meta.fields if name != "needs"}
+        try:
+            services.project_update(project=project, fields=fields, needs=data["needs"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The project is saved."))
+            return redirect("budgets:projects", budget.pk)
+    project.refresh_from_db()
+    context = {
+        "budget": budget,
+        "process": budget.process,
+        "project": project,
+        "form": form,
+        "locked": locked,
+    }
+    status = INVALID if form.is_bound else 200
+    return render(request, "budgets/project_edit.html", context, status=status)
+
+
+@require_POST
+@login_required
+def project_remove(request: AuthenticatedRequest, pk: int, project_id: int) -> HttpResponse:
+    budget = budget_or_404(request, pk)
+    require_budget(request, "budgets.run", budget)
+    project = get_object_or_404(Project, pk=project_id, budget=budget)
+    button_action(
+        request,
+        lambda: services.project_remove(project=project),
+        _("The project is off the ballot."),
+    )
+    return redirect("budgets:projects", budget.pk)
+
+
+@require_POST
+@login_required
+def reopen(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    budget = budget_or_404(request, pk)
+    require_budget(request, "budgets.run", budget)
+    opened = button_action(
+        request, lambda: services.budget_open(budget=budget), _("The vote is open again.")
+    )
+    return redirect("budgets:budget" if opened else "budgets:results", budget.pk)
 
 
 @require_POST
@@ -170,6 +252,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         "process": budget.process,
         "result": result,
         "rule_label": Rule(result.rule).label,
+        "tie_label": TieBreaking(result.tie_breaking).label,
         "projects": chosen,
         "winners": [row for row in chosen if row.selected],
         "greedy": [row for row in explained_projects(budget, result.greedy_result) if row.selected],
@@ -210,6 +293,8 @@ def paper_ballots(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "budget": budget,
         "process": budget.process,
         "form": form,
+        "accepts_paper": accepts_paper(budget),
+        "paper_deadline": paper_deadline(budget),
         "chosen": chosen_ids(form),
         "papers": [
             (paper, state, [(e, [names.get(i, "?") for i in e.project_ids]) for e in entries])
@@ -225,12 +310,11 @@ def paper_discard(request: AuthenticatedRequest, pk: int, entry_id: int) -> Http
     budget = budget_or_404(request, pk)
     require_budget(request, "budgets.run", budget)
     entry = get_object_or_404(PaperEntry, pk=entry_id, paper_ballot__budget=budget)
-    try:
-        services.paper_entry_discard(entry=entry)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Entry discarded: type the paper ballot again."))
+    button_action(
+        request,
+        lambda: services.paper_entry_discard(entry=entry),
+        _("Entry discarded: type the paper ballot again."),
+    )
     return redirect("budgets:paper", budget.pk)
 
 

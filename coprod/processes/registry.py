@@ -63,8 +63,9 @@ def _methods() -> tuple[ParticipationMethod, ...]:
     from coprod.opinions.method import OPINION_MAP
     from coprod.panels.method import CITIZEN_PANEL
     from coprod.wikisurveys.method import WIKI_SURVEY
+    from coprod.workshops.method import WORKSHOP
 
-    return (OPINION_MAP, WIKI_SURVEY, PARTICIPATORY_BUDGET, CITIZEN_PANEL)
+    return (OPINION_MAP, WIKI_SURVEY, PARTICIPATORY_BUDGET, WORKSHOP, CITIZEN_PANEL)
 
 
 METHODS: tuple[ParticipationMethod, ...] = _methods()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
 
 from coprod.processes.models import (
     Action,
@@ -237,3 +239,24 @@ def phase_rows(process: Process) -> list[PhaseRow]:
         )
         for phase in process.phases.all()
     ]
+
+
+class ClosableVote(Protocol):
+    """A method's vote (a budget, a wiki survey) that closes, with time to type paper after it."""
+
+    is_open: bool
+    closed_at: dt.datetime | None
+    paper_grace_days: int
+
+
+def paper_deadline(vote: ClosableVote) -> dt.datetime | None:
+    """Until when paper collected before the close may be typed (``None`` while it is open)."""
+    if vote.is_open or vote.closed_at is None:
+        return None
+    return vote.closed_at + dt.timedelta(days=vote.paper_grace_days)
+
+
+def accepts_paper(vote: ClosableVote) -> bool:
+    """Paper is typed while the vote is open and during its grace period after the close."""
+    deadline = paper_deadline(vote)
+    return vote.is_open or (deadline is not None and timezone.now() <= deadline)

@@ -104,7 +104,7 @@ def participant_join(
 def need_submit(
     *,
     process: Process,
-    author: Participant,
+    author: Participant | None,
     title: str,
     description: str = "",
     knowledge_type: str,

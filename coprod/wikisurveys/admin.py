@@ -1,11 +1,12 @@
 from django.contrib import admin
 
-from coprod.wikisurveys.models import Item, Survey, SurveyResult
+from coprod.wikisurveys.models import Item, PaperSheet, Survey, SurveyResult
 
 
 @admin.register(Survey)
 class SurveyAdmin(admin.ModelAdmin):
     list_display = ["question_fr", "is_open", "allow_anonymous", "created_at"]
+    readonly_fields = ["closed_at", "strengths", "strengths_votes"]
 
 
 @admin.register(Item)
@@ -17,3 +18,9 @@ class ItemAdmin(admin.ModelAdmin):
 @admin.register(SurveyResult)
 class SurveyResultAdmin(admin.ModelAdmin):
     list_display = ["survey", "computed_at", "engine_version", "n_votes"]
+
+
+@admin.register(PaperSheet)
+class PaperSheetAdmin(admin.ModelAdmin):
+    list_display = ["number", "survey", "entered_at", "entered_by"]
+    readonly_fields = ["voter", "seed", "entered_at", "entered_by"]

@@ -34,6 +34,11 @@ DESCRIPTION_EN = (
     "time. The top five guide the co-design."
 )
 ANSWERS_PER_VOTER = (10, 16)
+# Sheets handed out by community workers, typed in by the facilitator: voters without an
+# account, whose knowledge type is unknown.
+PAPER_SHEETS = 12
+PAIRS_PER_SHEET = 8
+ONLINE_SKIP_REASONS = [r for r in SkipReason.values if r != SkipReason.UNSTATED]
 SKIP_RATE = 0.05
 # How much a voter favours the needs voiced from their own kind of knowledge.
 OWN_KNOWLEDGE_BONUS = 0.6
@@ -119,7 +124,7 @@ def wikisurveys_demo_load(
                 services.answer_skip(
                     appearance=appearance,
                     voter=voter,
-                    reason=draw.choice(SkipReason.values),
+                    reason=draw.choice(ONLINE_SKIP_REASONS),
                 )
                 continue
             edge = _utility(left, voter.knowledge_type) - _utility(right, voter.knowledge_type)
@@ -129,6 +134,29 @@ def wikisurveys_demo_load(
                 voter=voter,
                 winner_id=appearance.left_id if left_wins else appearance.right_id,
             )
+    if not survey.paper_sheets.exists():
+        _paper_sheets(survey, specs)
     survey.is_open = False
     survey.save(update_fields=["is_open"])
     return survey
+
+
+def _paper_sheets(survey: Survey, specs: dict[int, NeedSpec]) -> None:
+    """The paper sheets collected in the neighbourhood, marked as the online voters choose."""
+    facilitator = survey.process.participants.filter(process_role=ProcessRole.FACILITATOR).first()
+    if facilitator is None:
+        return
+    draw = random.Random(SEED + 1)
+    sheets = services.paper_sheets_print(
+        survey=survey, count=PAPER_SHEETS, pairs=PAIRS_PER_SHEET, seed=SEED
+    )
+    for sheet in sheets:
+        marks = {}
+        for appearance in sheet.voter.appearances.order_by("id"):
+            left, right = specs.get(appearance.left_id), specs.get(appearance.right_id)
+            if left is None or right is None or draw.random() < SKIP_RATE:
+                marks[appearance.pk] = "cant_decide"
+                continue
+            edge = _utility(left, "") - _utility(right, "")
+            marks[appearance.pk] = "left" if draw.random() < 1 / (1 + math.exp(-edge)) else "right"
+        services.paper_sheet_enter(sheet=sheet, marks=marks, entered_by=facilitator.user)

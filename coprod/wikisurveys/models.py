@@ -9,6 +9,7 @@ on scores).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -38,7 +39,16 @@ class Survey(models.Model):
     items_premoderated = models.BooleanField(
         _("added items are checked before they are shown"), default=False
     )
+    paper_grace_days = models.PositiveSmallIntegerField(
+        _("days to enter paper sheets after the close"),
+        default=0,
+        help_text=_("Paper sheets filled in before the close can still be typed in this long."),
+    )
     is_open = models.BooleanField(_("open for votes"), default=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Bradley-Terry log-strengths by item id, fitted every few votes for the pair choice.
+    strengths = models.JSONField(default=dict, blank=True)
+    strengths_votes = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -163,6 +173,7 @@ class SkipReason(models.TextChoices):
     DISLIKE_BOTH = "dislike_both", _("I dislike both")
     DONT_KNOW = "dont_know", _("I don't know enough")
     OTHER = "other", _("Another reason")
+    UNSTATED = "unstated", _("No reason given (paper sheet)")
 
 
 class Answer(models.Model):
@@ -206,3 +217,30 @@ class SurveyResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id} · {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class PaperSheet(models.Model):
+    """A printed sheet of pairs, numbered; its pairs are the appearances of its own voter.
+
+    Typing its answers creates at most one answer per pair (the appearance's one-to-one
+    answer), so a sheet typed twice, or by two people at once, counts once.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="paper_sheets")
+    number = models.PositiveIntegerField(_("sheet number"))
+    voter = models.OneToOneField(Voter, on_delete=models.CASCADE, related_name="paper_sheet")
+    seed = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    entered_at = models.DateTimeField(null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "number"], name="one_paper_sheet_per_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} · {self.number}"

@@ -50,3 +50,5 @@ rules.add_perm("wikisurveys.vote", can_vote)
 rules.add_perm("wikisurveys.add_item", can_add_item)
 rules.add_perm("wikisurveys.moderate", runs_survey)
 rules.add_perm("wikisurveys.carry", facilitates_survey)
+# Change the survey, open and close it, print and type paper sheets.
+rules.add_perm("wikisurveys.run", facilitates_survey)

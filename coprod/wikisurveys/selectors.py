@@ -40,6 +40,11 @@ class SurveyVotes:
     skip_voters: np.ndarray
 
 
+def survey_has_votes(survey: Survey) -> bool:
+    """Whether anyone (online or on a paper sheet) has answered a pair."""
+    return Answer.objects.filter(appearance__survey=survey).exists()
+
+
 def active_items(survey: Survey) -> list[Item]:
     return list(survey.items.filter(status=ItemStatus.ACTIVE).select_related("need", "idea"))
 

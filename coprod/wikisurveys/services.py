@@ -6,25 +6,37 @@ import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import coprod_engine
+from coprod.accounts.models import User
 from coprod.processes.models import Idea, IdeaOrigin, IdeaStatus, Need, Participant, Phase
+from coprod.processes.selectors import accepts_paper
 from coprod.processes.services import phase_method_attach
 from coprod.wikisurveys.models import (
     Answer,
     Appearance,
     Item,
     ItemStatus,
+    PaperSheet,
     SkipReason,
     Survey,
     SurveyResult,
     Voter,
 )
-from coprod.wikisurveys.selectors import survey_ranking, survey_votes, unanswered_appearance
-from coprod_engine.pairwise import aoi_scores, next_pair, pair_counts
+from coprod.wikisurveys.selectors import (
+    SurveyVotes,
+    survey_has_votes,
+    survey_ranking,
+    survey_votes,
+    unanswered_appearance,
+)
+from coprod_engine.pairwise import aoi_scores, bradley_terry, next_pair, pair_counts
 
 METHOD_KEY = "wiki_survey"
 ITEM_MAX_LENGTH = 250
@@ -41,20 +53,152 @@ def survey_create(
     """A survey in ``phase`` whose items are the chosen needs and ideas (two at least)."""
     phase_method = phase_method_attach(phase=phase, method_key=METHOD_KEY, config={})
     survey = Survey.objects.create(phase_method=phase_method, **fields)
-    items = [Item(survey=survey, text_fr=n.title_fr, text_en=n.title_en, need=n) for n in needs] + [
-        Item(survey=survey, text_fr=i.title_fr, text_en=i.title_en, idea=i) for i in ideas
-    ]
-    if len(items) < 2:
+    if len(_add_items(survey, needs=needs, ideas=ideas)) < 2:
         raise ValidationError(_("Choose at least two needs or ideas to compare."))
+    return survey
+
+
+def _add_items(survey: Survey, *, needs: Iterable[Need], ideas: Iterable[Idea]) -> list[Item]:
+    items = [
+        Item(survey=survey, text_fr=n.title_fr, text_en=n.title_en, need=n, status="active")
+        for n in needs
+    ] + [
+        Item(survey=survey, text_fr=i.title_fr, text_en=i.title_en, idea=i, status="active")
+        for i in ideas
+    ]
+    process_id = survey.phase_method.phase.process_id
     if any(
-        (item.need or item.idea).process_id != phase.process_id  # type: ignore[union-attr]
+        (item.need or item.idea).process_id != process_id  # type: ignore[union-attr]
         for item in items
     ):
         raise ValidationError(_("Choose needs and ideas of this process."))
-    for item in items:
-        item.status = ItemStatus.ACTIVE
-    Item.objects.bulk_create(items)
+    return Item.objects.bulk_create(items)
+
+
+def _refuse_when_closed(survey: Survey) -> None:
+    if not survey.is_open:
+        raise ValidationError(_("The survey is closed: reopen it to change it."))
+
+
+@transaction.atomic
+def survey_update(*, survey: Survey, fields: Mapping[str, Any]) -> Survey:
+    """Change a survey's settings; its question is fixed once someone has answered it.
+
+    The context, anonymous voting, the moderation of added items and the time for paper
+    sheets stay editable; a closed survey is frozen until it is reopened.
+    """
+    Survey.objects.select_for_update().get(pk=survey.pk)
+    survey.refresh_from_db()
+    _refuse_when_closed(survey)
+    question = {name: fields[name] for name in ("question_fr", "question_en") if name in fields}
+    if any(value != getattr(survey, name) for name, value in question.items()) and (
+        survey_has_votes(survey)
+    ):
+        raise ValidationError(
+            _(
+                "People have answered: the question can no longer change, as it would change what their answers mean."
+            )
+        )
+    for name, value in fields.items():
+        setattr(survey, name, value)
+    survey.full_clean(exclude=["phase_method"])
+    survey.save()
     return survey
+
+
+@transaction.atomic
+def items_add(
+    *,
+    survey: Survey,
+    needs: Iterable[Need] = (),
+    ideas: Iterable[Idea] = (),
+    text_fr: str = "",
+    text_en: str = "",
+) -> list[Item]:
+    """Facilitators' items: needs and ideas of the process, or a text in one or two languages.
+
+    Shown at once (no moderation); adding items never changes the meaning of past answers.
+    """
+    _refuse_when_closed(survey)
+    items = _add_items(survey, needs=needs, ideas=ideas)
+    text_fr, text_en = " ".join(text_fr.split()), " ".join(text_en.split())
+    if text_fr or text_en:
+        items.append(
+            Item.objects.create(
+                survey=survey, text_fr=text_fr, text_en=text_en, status=ItemStatus.ACTIVE
+            )
+        )
+    if not items:
+        raise ValidationError(_("Choose a need or an idea, or write an item."))
+    return items
+
+
+@transaction.atomic
+def item_update(*, item: Item, text_fr: str, text_en: str) -> Item:
+    """Correct an item's wording, until it has been part of an answer (then it is fixed)."""
+    item.refresh_from_db()  # a bound form may have changed the instance already
+    _refuse_when_closed(item.survey)
+    text_fr, text_en = " ".join(text_fr.split()), " ".join(text_en.split())
+    if not (text_fr or text_en):
+        raise ValidationError({"text_fr": _("Write the item in at least one language.")})
+    answered = Answer.objects.filter(Q(appearance__left=item) | Q(appearance__right=item)).exists()
+    if answered and (text_fr, text_en) != (item.text_fr, item.text_en):
+        raise ValidationError(
+            _(
+                "This item has been compared: its wording can no longer change. Reject it and add a new one."
+            )
+        )
+    item.text_fr, item.text_en = text_fr, text_en
+    item.save(update_fields=["text_fr", "text_en"])
+    return item
+
+
+def _set_open(survey: Survey, is_open: bool) -> Survey:
+    Survey.objects.select_for_update().get(pk=survey.pk)
+    survey.is_open = is_open
+    survey.closed_at = None if is_open else timezone.now()
+    survey.save(update_fields=["is_open", "closed_at"])
+    return survey
+
+
+@transaction.atomic
+def survey_close(*, survey: Survey) -> Survey:
+    """Freeze the survey: no more votes, items, moderation or changes until it is reopened."""
+    return _set_open(survey, False)
+
+
+@transaction.atomic
+def survey_open(*, survey: Survey) -> Survey:
+    return _set_open(survey, True)
+
+
+# Refit the Bradley-Terry strengths behind the pair choice after this many new votes (or a
+# tenth more, on large surveys): the fit then costs a few ms per REFIT_VOTES answers,
+# never on each page.
+REFIT_VOTES = 25
+
+
+def current_strengths(survey: Survey, votes: SurveyVotes) -> np.ndarray | None:
+    """The log-strengths of the active items for ``next_pair``, refitted every few votes.
+
+    Stored on the survey by item id, so every worker shares them; an item added since the
+    last fit has the prior's 0 (an even contest) until the next one.
+    """
+    n_votes = int(votes.winners.size)
+    if n_votes == 0:
+        return None
+    due = max(REFIT_VOTES, survey.strengths_votes // 10)
+    if not survey.strengths or abs(n_votes - survey.strengths_votes) >= due:
+        fit = bradley_terry(votes.winners, votes.losers, len(votes.items))
+        survey.strengths = {
+            str(item.pk): float(theta)
+            for item, theta in zip(votes.items, fit.strengths, strict=True)
+        }
+        survey.strengths_votes = n_votes
+        Survey.objects.filter(pk=survey.pk).update(
+            strengths=survey.strengths, strengths_votes=n_votes
+        )
+    return np.array([survey.strengths.get(str(item.pk), 0.0) for item in votes.items])
 
 
 def voter_for_participant(*, survey: Survey, participant: Participant) -> Voter:
@@ -97,6 +241,7 @@ def item_submit(*, survey: Survey, author: Voter | None, text: str, language: st
 
 @transaction.atomic
 def item_moderate(*, item: Item, status: str) -> Item:
+    _refuse_when_closed(item.survey)
     if status not in ItemStatus.values:
         raise ValidationError(_("Unknown moderation status."))
     item.status = status
@@ -129,12 +274,20 @@ def appearance_next(*, voter: Voter, seed: int | None = None) -> Appearance | No
         )
         if left in index and right in index
     ]
-    scores = aoi_scores(votes.winners, votes.losers, len(items))
     seed = secrets.randbits(62) if seed is None else seed
+    return _draw_appearance(voter, votes, seen, seed)
+
+
+def _draw_appearance(
+    voter: Voter, votes: SurveyVotes, seen: list[tuple[int, int]], seed: int
+) -> Appearance | None:
+    items = votes.items
+    scores = aoi_scores(votes.winners, votes.losers, len(items))
     pair = next_pair(
         scores.comparisons,
         seed=seed,
         seen=seen or None,
+        strengths=current_strengths(voter.survey, votes),
         pair_counts=pair_counts(votes.winners, votes.losers, len(items)),
     )
     if pair is None:
@@ -254,3 +407,118 @@ def _idea_from_item(item: Item, survey: Survey) -> Idea:
     item.idea = idea
     item.save(update_fields=["idea"])
     return idea
+
+
+@transaction.atomic
+def paper_sheets_print(
+    *, survey: Survey, count: int, pairs: int, seed: int | None = None
+) -> list[PaperSheet]:
+    """Number ``count`` new sheets of ``pairs`` pairs each, drawn as for an online voter.
+
+    Each sheet has its own voter (the sheet's respondent) whose appearances are the pairs
+    printed; the pair ``i`` of a sheet is drawn with the seed ``sheet.seed + i``. Sheet seeds
+    are fresh, or derived from ``seed`` (the demo's fixed draws).
+    """
+    if not 1 <= count <= 200 or not 1 <= pairs <= 30:
+        raise ValidationError(_("Print 1 to 200 sheets of 1 to 30 pairs."))
+    Survey.objects.select_for_update().get(pk=survey.pk)
+    if not survey.is_open:
+        raise ValidationError(_("The survey is closed: reopen it to print sheets."))
+    votes = survey_votes(survey)
+    if len(votes.items) < 2:
+        raise ValidationError(_("The survey needs at least two active items."))
+    last = survey.paper_sheets.aggregate(last=Max("number"))["last"] or 0
+    index = {item.pk: i for i, item in enumerate(votes.items)}
+    sheets = []
+    for number in range(last + 1, last + 1 + count):
+        voter = Voter.objects.create(survey=survey, anonymous_key=f"paper-sheet-{number}")
+        sheet = PaperSheet.objects.create(
+            survey=survey,
+            number=number,
+            voter=voter,
+            seed=secrets.randbits(62) if seed is None else (seed + number * 1000) % 2**62,
+        )
+        seen: list[tuple[int, int]] = []
+        for i in range(pairs):
+            appearance = _draw_appearance(voter, votes, seen, sheet.seed + i)
+            if appearance is None:
+                break
+            seen.append((index[appearance.left_id], index[appearance.right_id]))
+        sheets.append(sheet)
+    return sheets
+
+
+PAPER_MARKS = ("left", "right", "cant_decide", "")
+
+
+def _paper_answer(appearance: Appearance, mark: str) -> tuple[int | None, int | None, str] | None:
+    if mark == "left":
+        return appearance.left_id, appearance.right_id, ""
+    if mark == "right":
+        return appearance.right_id, appearance.left_id, ""
+    if mark == "cant_decide":
+        return None, None, SkipReason.UNSTATED
+    return None  # nothing marked: the pair stays unanswered
+
+
+@transaction.atomic
+def paper_sheet_enter(*, sheet: PaperSheet, marks: Mapping[int, str], entered_by: User) -> int:
+    """Type in a paper sheet: per pair (appearance id), ``left``, ``right``, ``cant_decide`` or "".
+
+    Counted once: each pair has at most one answer (the appearance's one-to-one), and the
+    sheet row is locked while it is typed. Typing a sheet again is its check: the same
+    marks change nothing, different ones are refused with the pairs that disagree.
+    Returns the number of answers the sheet holds.
+    """
+    sheet = PaperSheet.objects.select_for_update().select_related("survey").get(pk=sheet.pk)
+    if not accepts_paper(sheet.survey):
+        raise ValidationError(_("The time to enter paper sheets is over."))
+    if any(mark not in PAPER_MARKS for mark in marks.values()):
+        raise ValidationError(_("Mark each pair as left, right, can't decide or not marked."))
+    appearances = list(sheet.voter.appearances.order_by("id"))
+    if set(marks) - {a.pk for a in appearances}:
+        raise ValidationError(_("These pairs are not on this sheet."))
+    wanted = {
+        a.pk: answer
+        for a in appearances
+        if (answer := _paper_answer(a, marks.get(a.pk, ""))) is not None
+    }
+    if sheet.entered_at is not None:
+        stored = {
+            pk: (winner, loser, reason)
+            for pk, winner, loser, reason in Answer.objects.filter(
+                appearance__in=appearances
+            ).values_list("appearance_id", "winner_id", "loser_id", "skip_reason")
+        }
+        if stored == wanted:
+            return len(stored)
+        differ = [
+            i for i, a in enumerate(appearances, start=1) if stored.get(a.pk) != wanted.get(a.pk)
+        ]
+        raise ValidationError(
+            _(
+                "This sheet was already typed with other marks, for the pairs %(pairs)s. Check the sheet; a facilitator can clear the first typing."
+            )
+            % {"pairs": ", ".join(map(str, differ))}
+        )
+    for appearance_id, (winner, loser, reason) in wanted.items():
+        Answer.objects.get_or_create(
+            appearance_id=appearance_id,
+            defaults={"winner_id": winner, "loser_id": loser, "skip_reason": reason},
+        )
+    sheet.entered_at = timezone.now()
+    sheet.entered_by = entered_by
+    sheet.save(update_fields=["entered_at", "entered_by"])
+    return len(wanted)
+
+
+@transaction.atomic
+def paper_sheet_clear(*, sheet: PaperSheet) -> None:
+    """Drop a sheet's typed answers (a typing mistake), so it can be typed again."""
+    sheet = PaperSheet.objects.select_for_update().select_related("survey").get(pk=sheet.pk)
+    if not accepts_paper(sheet.survey):
+        raise ValidationError(_("The time to enter paper sheets is over."))
+    Answer.objects.filter(appearance__voter=sheet.voter).delete()
+    sheet.entered_at = None
+    sheet.entered_by = None
+    sheet.save(update_fields=["entered_at", "entered_by"])

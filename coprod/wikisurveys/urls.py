@@ -14,4 +14,12 @@ urlpatterns = [
     path("w/<int:pk>/moderate/", views.moderate, name="moderate"),
     path("w/<int:pk>/results/", views.results, name="results"),
     path("w/<int:pk>/carry/", views.carry, name="carry"),
+    path("w/<int:pk>/edit/", views.survey_edit, name="edit"),
+    path("w/<int:pk>/items/add/", views.items_add, name="items_add"),
+    path("w/<int:pk>/items/<int:item_id>/", views.item_edit, name="item_edit"),
+    path("w/<int:pk>/close/", views.close, name="close"),
+    path("w/<int:pk>/open/", views.reopen, name="open"),
+    path("w/<int:pk>/paper/", views.paper_sheets, name="paper"),
+    path("w/<int:pk>/paper/print/", views.paper_print, name="paper_print"),
+    path("w/<int:pk>/paper/<int:number>/", views.paper_sheet, name="paper_sheet"),
 ]

@@ -289,13 +289,32 @@ def _add1(
         return cheapest is None or cheapest > room
 
     outcome, runs, size = first, 1, 8
+    start_spent = spent(first)
     queue: list[tuple[Fraction, list[int] | None]] = []
+
+    def planned(size: int) -> int:
+        """The next batch: doubled, but not far past where Add1 is expected to stop.
+
+        The outcome's cost grows about linearly with the share (Toulouse, Wieliczka), so
+        the runs left before it exceeds the budget are extrapolated from the runs so far;
+        the batch covers 1.25 times that, and at least half the runs done (so batches still
+        grow geometrically if the cost stalls). Only the batch sizes depend on this guess,
+        never the outcome: runs are still consumed one by one in order, and a guess too
+        short costs one more batch.
+        """
+        gained, done = spent(outcome) - start_spent, runs - 1
+        if gained > 0 and done >= 8:
+            left = (budget - spent(outcome)) * done / gained
+            size = min(size, max(8, done // 2, math.ceil(1.25 * left) + 1))
+        return size
+
     while True:
         if exhaustive_stop and exhaustive(outcome):
             break
         if len(outcome) == len(candidates):
             break  # everything is bought: more money cannot change the outcome
         if not queue:
+            size = planned(size)
             shares = [share + increment * (i + 1) for i in range(size)]
             results = mes_batch(
                 profile, candidates, shares, float(profile.budget), exhaustive_stop=exhaustive_stop

@@ -242,9 +242,50 @@ class _SparseModel:
         return float(t.first_wins @ log_expit(diff) + (t.total - t.first_wins) @ log_expit(-diff))
 
 
+class _ScaledLaplacian:
+    """The dense Hessian ``H = diag(d) - S W S`` kept in factored form (``S = diag(s)``).
+
+    With strengths ``s = exp(theta)``, ``n_ij p_ij p_ji = s_i s_j n_ij / (s_i + s_j)^2``:
+    storing ``W = n / (s_i + s_j)^2`` once saves the outer products; a product ``H v`` is
+    one K x K pass, as with the explicit matrix.
+    """
+
+    def __init__(self, weights: FloatArray, strengths: FloatArray, diagonal: FloatArray) -> None:
+        self.weights = weights
+        self.strengths = strengths
+        self._diagonal = diagonal
+        self.shape = weights.shape
+
+    def diagonal(self) -> FloatArray:
+        return self._diagonal
+
+    def matvec(self, vector: FloatArray) -> FloatArray:
+        s = self.strengths
+        # W is symmetric: einsum over rows, contiguous (a threaded BLAS gemv is slower
+        # on a busy machine, see _solve).
+        return self._diagonal * vector - s * np.einsum("ij,j->i", self.weights, s * vector)
+
+    def toarray(self) -> FloatArray:
+        s = self.strengths
+        dense = -(s[:, None] * self.weights * s[None, :])
+        dense.flat[:: s.size + 1] = self._diagonal
+        return dense
+
+
+type Hessian = FloatArray | sparse.csr_array | _ScaledLaplacian
+
+
 class _DenseModel:
     """The same on K x K matrices (K up to ``DENSE_ITEMS``): contiguous arrays beat
-    gathers over ~K^2/2 pairs. Two K x K buffers are reused across Newton steps."""
+    gathers over ~K^2/2 pairs. Two K x K buffers are reused across Newton steps.
+
+    The model is evaluated in strengths ``s = exp(theta - max theta)``:
+    ``p_ij = s_i / (s_i + s_j)``, so a step costs one reciprocal per cell instead of a
+    logistic function (about 2.5x faster). If the strengths spread over more than
+    ``SPREAD`` log-units (``s`` would underflow), the logistic form is used.
+    """
+
+    SPREAD = 600.0
 
     def __init__(self, won: IntArray, lost: IntArray, n_items: int, alpha: float) -> None:
         cells = np.bincount(won * n_items + lost, minlength=n_items * n_items)
@@ -254,9 +295,23 @@ class _DenseModel:
         self.losses = self.beaten.sum(axis=0).astype(np.int64)
         self.alpha = alpha
         self._p = np.empty((n_items, n_items))
+        self._w = np.empty((n_items, n_items))
 
-    def evaluate(self, theta: FloatArray) -> tuple[FloatArray, FloatArray]:
+    def evaluate(self, theta: FloatArray) -> tuple[FloatArray, FloatArray | _ScaledLaplacian]:
         """Gradient of the log-posterior and Hessian of its negative at ``theta``."""
+        if theta.max() - theta.min() > self.SPREAD:
+            return self._evaluate_logistic(theta)
+        s = np.exp(theta - theta.max())
+        inverse = np.add(s[:, None], s[None, :], out=self._p)
+        np.reciprocal(inverse, out=inverse)
+        weights = np.multiply(self.counts, inverse, out=self._w)
+        expected = s * weights.sum(axis=1)  # sum_j n_ij p_ij
+        weights *= inverse  # n_ij / (s_i + s_j)^2
+        degree = s * np.einsum("ij,j->i", weights, s)  # sum_j n_ij p_ij p_ji
+        hessian = _ScaledLaplacian(weights, s, degree + self.alpha)
+        return self.wins - expected - self.alpha * theta, hessian
+
+    def _evaluate_logistic(self, theta: FloatArray) -> tuple[FloatArray, FloatArray]:
         p = np.subtract(theta[:, None], theta[None, :], out=self._p)
         expit(p, out=p)
         hessian = self.counts * p
@@ -286,7 +341,7 @@ def _counts(
 
 def _newton(
     model: _DenseModel | _SparseModel, tol: float, max_iter: int
-) -> tuple[FloatArray, int, FloatArray | sparse.csr_array]:
+) -> tuple[FloatArray, int, Hessian]:
     """Newton's method with conjugate-gradient steps, from the Laplace score's log-odds.
 
     A step is kept whole when the directional derivative at its end is still
@@ -311,7 +366,7 @@ def _newton(
     raise EngineError(f"the Bradley-Terry fit did not converge in {max_iter} Newton steps")
 
 
-def _solve(hessian: FloatArray | sparse.csr_array, gradient: FloatArray) -> FloatArray:
+def _solve(hessian: Hessian, gradient: FloatArray) -> FloatArray:
     """The Newton step ``H^-1 g`` by Jacobi-preconditioned conjugate gradients.
 
     ``H`` is a Laplacian plus ``alpha I``, so the constant vector is an eigenvector with the
@@ -320,8 +375,10 @@ def _solve(hessian: FloatArray | sparse.csr_array, gradient: FloatArray) -> Floa
     projected out and CG only sees the well-conditioned rest. A dense ``H`` is applied with ``einsum`` rather than BLAS:
     a threaded BLAS matrix-vector product is ten times slower on a busy machine.
     """
-    operator: LinearOperator | sparse.csr_array = hessian
-    if isinstance(hessian, np.ndarray):
+    operator: LinearOperator | sparse.csr_array | _ScaledLaplacian = hessian
+    if isinstance(hessian, _ScaledLaplacian):
+        operator = LinearOperator(hessian.shape, matvec=hessian.matvec, dtype=np.float64)
+    elif isinstance(hessian, np.ndarray):
         dense = hessian
         operator = LinearOperator(
             dense.shape, matvec=lambda v: np.einsum("ij,j->i", dense, v), dtype=np.float64
@@ -345,7 +402,7 @@ def _solve(hessian: FloatArray | sparse.csr_array, gradient: FloatArray) -> Floa
 
 
 def _win_probability(
-    theta: FloatArray, hessian: FloatArray | sparse.csr_array, *, full: bool, chunk: int = 1024
+    theta: FloatArray, hessian: Hessian, *, full: bool, chunk: int = 1024
 ) -> tuple[FloatArray, FloatArray]:
     """``s_i`` and the delta-method variance of each ``s_i``.
 
@@ -358,11 +415,21 @@ def _win_probability(
     probability = np.empty(n)
     variance = np.empty(n)
     covariance = linalg.inv(_dense(hessian)) if full else None
+    spread = bool(theta.max() - theta.min() > _DenseModel.SPREAD)
+    strength = np.exp(theta - theta.max())
     inverse_diagonal = 1.0 / hessian.diagonal()
     for start in range(0, n, chunk):
         rows = slice(start, min(start + chunk, n))
-        p = expit(theta[rows, None] - theta[None, :])
-        slope = p * (1 - p)
+        if spread:
+            p = expit(theta[rows, None] - theta[None, :])
+            slope = p * (1 - p)
+        else:
+            # p_ij = s_i / (s_i + s_j) and p_ij p_ji = s_i s_j / (s_i + s_j)^2: one
+            # reciprocal per cell instead of a logistic function.
+            inverse = np.reciprocal(strength[rows, None] + strength[None, :])
+            p = strength[rows, None] * inverse
+            inverse *= inverse
+            slope = (strength[rows, None] * inverse) * strength[None, :]
         local = np.arange(rows.stop - rows.start)
         p[local, local + start] = 0.0
         slope[local, local + start] = 0.0
@@ -418,5 +485,5 @@ def _win_probability_binned(
     return probability, np.maximum(variance, 0.0)
 
 
-def _dense(matrix: FloatArray | sparse.csr_array) -> FloatArray:
+def _dense(matrix: Hessian) -> FloatArray:
     return matrix if isinstance(matrix, np.ndarray) else matrix.toarray()

@@ -103,30 +103,35 @@ def next_pair(
     EngineError
         If fewer than two items are active or an option is out of range.
     """
-    counts = np.asarray(comparisons, dtype=np.float64)
+    counts = np.asarray(comparisons)
+    if counts.dtype.kind not in "biuf":
+        counts = np.asarray(comparisons, dtype=np.float64)
     if counts.ndim != 1:
         raise InputFormatError("comparisons must be a 1-D array, one count per item")
     n_items = counts.size
     if catchup < 0 or not 0 <= exploration <= 1:
         raise EngineError("catchup must be >= 0 and exploration within [0, 1]")
-    allowed = _active(active, n_items)
-    if np.count_nonzero(allowed) < 2:
+    # Without an ``active`` mask every item is allowed: the weights are computed without
+    # the mask (the same values, fewer passes over K items).
+    allowed = None if active is None else _active(active, n_items)
+    n_active = n_items if allowed is None else int(np.count_nonzero(allowed))
+    if n_active < 2:
         raise EngineError("at least two active items are needed to draw a pair")
     seen_pairs = as_pairs(seen, n_items, "seen")
     generator = rng(seed)
     explore = generator.random() < exploration
 
     if explore:
-        item_weight = allowed.astype(np.float64)
-    elif catchup == 1.0:
-        item_weight = allowed / (counts + 1.0)  # the default, without a costly power
+        item_weight = np.ones(n_items) if allowed is None else allowed.astype(np.float64)
     else:
-        item_weight = allowed / (counts + 1.0) ** catchup
+        # (n + 1)^-c; the default c = 1 without a costly power.
+        denominator = counts + 1.0 if catchup == 1.0 else (counts + 1.0) ** catchup
+        item_weight = 1.0 / denominator if allowed is None else allowed / denominator
     first_weight = item_weight
-    n_active = int(np.count_nonzero(allowed))
     # An item is exhausted only once the voter saw it with every other active item.
     if seen_pairs.shape[0] >= n_active - 1:
-        first_weight = item_weight * ~_exhausted(seen_pairs, allowed)
+        mask = np.ones(n_items, dtype=bool) if allowed is None else allowed
+        first_weight = item_weight * ~_exhausted(seen_pairs, mask)
         if not first_weight.any():
             return None
     theta = None
@@ -139,9 +144,8 @@ def next_pair(
         _check_pair_counts(counts_matrix, n_items)
     cumulative = np.cumsum(first_weight)
     first = _draw_cumulative(cumulative, generator)
-    partners = np.concatenate(
-        [seen_pairs[seen_pairs[:, 0] == first, 1], seen_pairs[seen_pairs[:, 1] == first, 0]]
-    )
+    with_first = seen_pairs[(seen_pairs[:, 0] == first) | (seen_pairs[:, 1] == first)]
+    partners = with_first.sum(axis=1) - first  # the other item of each pair
     # Rejection sampling: propose an opponent by item weight alone (the cumulative sums
     # are already there), accept it with its pair factor (<= 1). Exact, and O(log K) per
     # proposal instead of O(K); after a run of rejections, the vectorised draw.

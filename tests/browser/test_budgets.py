@@ -124,3 +124,63 @@ def test_it_sets_up_a_budget_takes_a_keyboard_ballot_and_explains_the_results(
     assert "Retenu : 1 partisan·e a payé 3" in text, text
     assert "Ce qu'aurait choisi" in text
     assert csp_errors == []
+
+
+def test_it_edits_a_voted_budget_closes_it_and_counts_late_paper_ballots(
+    live_server, page, check_a11y, csp_errors, process: Process, personas
+) -> None:
+    from coprod.budgets import services
+    from coprod.budgets.models import TieBreaking
+
+    _adopt_ideas(process, personas)
+    budget = services.budget_create(
+        phase=process.phases.get(),
+        fields={
+            "title_fr": "Budget chaleur",
+            "envelope": 10_000,
+            "tie_breaking": TieBreaking.LOT,
+        },
+    )
+    for idea, (_title, cost) in zip(process.ideas.order_by("pk"), PROJECTS, strict=True):
+        services.project_create(budget=budget, idea=idea, cost=int(cost))
+    services.ballot_submit(
+        budget=budget,
+        voter=Participant.objects.get(user=personas["participant"]),
+        project_ids=[budget.projects.get(title_fr="Brumisateurs").pk],
+        submission_key="k",
+    )
+    base = live_server.url
+    _sign_in(page, base, "facilitator@example.org")
+    page.goto(f"{base}/fr-ca/b/{budget.pk}/edit/")
+    check_a11y("budget settings locked by a ballot")
+    assert page.locator("#id_envelope").is_disabled()
+    page.fill("#id_title_fr", "Budget chaleur 2026")
+    page.fill("#id_paper_grace_days", "2")
+    with page.expect_navigation(url="**/projects/"):
+        page.click("main form.stack-form button[type=submit]")
+    check_a11y("budget projects locked by a ballot")
+    assert page.locator("#id_idea").count() == 0  # no new project after a ballot
+    with page.expect_navigation():
+        brumisateurs = budget.projects.get(title_fr="Brumisateurs").pk
+        page.click(f"main a[href$='/projects/{brumisateurs}/']")
+    check_a11y("edit a project")
+    assert page.locator("#id_cost").is_disabled()
+    page.fill("#id_description_fr", "Dix brumisateurs dans les parcs")
+    with page.expect_navigation(url="**/projects/"):
+        page.click("main form.stack-form button[type=submit]")
+    with page.expect_navigation(url="**/results/"):
+        page.click("form[action$='/close/'] button")
+    page.goto(f"{base}/fr-ca/b/{budget.pk}/paper/")
+    check_a11y("paper ballots after the close")
+    for _ in range(2):
+        page.fill("#id_reference", "31")
+        page.get_by_label("Abris frais", exact=False).check()
+        with page.expect_navigation():
+            page.click("main form.stack-form button[type=submit]")
+    page.goto(f"{base}/fr-ca/b/{budget.pk}/results/")
+    check_a11y("results recounted with a late paper ballot")
+    text = page.locator("main").inner_text()
+    assert "2 bulletins comptés" in text
+    budget.refresh_from_db()
+    assert str(budget.lot_seed) in text  # the lot's seed is published with the result
+    assert csp_errors == []

@@ -85,3 +85,64 @@ def test_it_runs_a_wiki_survey_from_needs_to_a_carried_ranking(
     assert Need.objects.filter(priority_rank__isnull=False).exists()
     check_a11y("wiki survey results carried")
     assert csp_errors == []
+
+
+def test_it_edits_a_survey_prints_paper_sheets_types_one_and_closes(
+    live_server, page, check_a11y, csp_errors, process: Process, personas
+) -> None:
+    from coprod.wikisurveys import services
+
+    needs = [
+        Need.objects.create(process=process, title_fr=title, knowledge_type="experiential")
+        for title in NEEDS
+    ]
+    survey = services.survey_create(
+        phase=process.phases.get(), fields={"question_fr": "Lequel compte le plus ?"}, needs=needs
+    )
+    base = live_server.url
+    _sign_in(page, base, "facilitator@example.org")
+    page.goto(f"{base}/fr-ca/w/{survey.pk}/edit/")
+    check_a11y("wiki survey settings and items")
+    page.fill("#id_question_en", "Which one matters more?")
+    page.check("#id_items_premoderated")
+    with page.expect_navigation():
+        page.click("main form.stack-form button[type=submit] >> nth=0")
+    survey.refresh_from_db()
+    assert survey.question_en == "Which one matters more?" and survey.items_premoderated
+    page.fill("#id_text_fr", "Des arbres dans chaque rue")
+    with page.expect_navigation():
+        page.click("form[action$='/items/add/'] button[type=submit]")
+    assert survey.items.filter(text_fr="Des arbres dans chaque rue", status="active").exists()
+
+    page.goto(f"{base}/fr-ca/w/{survey.pk}/paper/")
+    check_a11y("wiki survey paper sheets")
+    page.fill("#id_count", "2")
+    page.fill("#id_pairs", "4")
+    with page.expect_navigation(url="**/paper/print/**"):
+        page.click("main form.stack-form button[type=submit]")
+    check_a11y("wiki survey sheets to print")
+    assert page.locator(".paper-sheet").count() == 2
+    assert page.locator(".paper-sheet >> nth=0").locator("tbody tr").count() == 4
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert page.locator(".paper-sheet >> nth=1").is_visible()
+    page.emulate_media(media="screen")
+
+    page.goto(f"{base}/fr-ca/w/{survey.pk}/paper/1/")
+    check_a11y("type in a paper sheet")
+    fieldsets = page.locator("form.paper-entry fieldset")
+    fieldsets.nth(0).locator("input[value='left']").check()
+    fieldsets.nth(1).locator("input[value='right']").check()
+    fieldsets.nth(2).locator("input[value='cant_decide']").check()
+    with page.expect_navigation(url="**/paper/"):
+        page.click("form.paper-entry button.primary")
+    assert Answer.objects.filter(appearance__voter__paper_sheet__number=1).count() == 3
+    assert "Compté" in page.locator("main table").inner_text()
+
+    with page.expect_navigation(url="**/results/"):
+        page.click("form[action$='/close/'] button")
+    check_a11y("wiki survey results after the close")
+    page.goto(f"{base}/fr-ca/w/{survey.pk}/")
+    check_a11y("closed wiki survey")
+    assert page.locator("button.pair-choice").count() == 0
+    assert csp_errors == []

@@ -7,7 +7,7 @@ import pytest
 from coprod.processes.demo import PROCESS_SLUG, demo_load
 from coprod.processes.models import KnowledgeType, Process
 from coprod.wikisurveys.demo import QUESTION_EN, wikisurveys_demo_load
-from coprod.wikisurveys.models import Answer, Appearance, Item, Voter
+from coprod.wikisurveys.models import Answer, Appearance, Item, PaperSheet, Voter
 from coprod.wikisurveys.selectors import ranking_by_group, survey_ranking, survey_votes
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +46,6 @@ def test_it_loads_a_closed_survey_over_the_needs_once_with_results() -> None:
     assert all(row.lower <= row.probability <= row.upper for row in ranking.rows)
     by_knowledge = ranking_by_group(again, "knowledge_type", KnowledgeType.choices, votes)
     assert sum(column.shown for column in by_knowledge.columns) >= 2
+    # Online plus paper: the sheets typed in by the facilitator count too, once.
+    assert PaperSheet.objects.filter(survey=survey, entered_at__isnull=False).count() == 12
+    assert Answer.objects.filter(appearance__voter__paper_sheet__isnull=False).count() > 12 * 6

@@ -177,3 +177,33 @@ def test_it_ranks_real_exports_like_all_our_ideas(large_export: Export) -> None:
     voted = laplace.comparisons >= 10
     assert voted.sum() >= 3
     assert spearmanr(fit.scores[voted], laplace.scores[voted])[0] > 0.9
+
+
+def test_it_evaluates_the_dense_model_in_strengths_as_in_logistic_form() -> None:
+    # p_ij = s_i / (s_i + s_j) with s = exp(theta): same gradient and Hessian as with the
+    # logistic function, and the factored Hessian multiplies vectors like the explicit one.
+    rng = np.random.default_rng(3)
+    winners, losers = simulate(rng.normal(0, 2, 40), 3_000, seed=4)
+    model = bt_module._DenseModel(winners, losers, 40, 1.0)
+    theta = rng.normal(0, 2, 40)
+    gradient, hessian = model.evaluate(theta)
+    explicit = hessian.toarray()
+    reference_gradient, reference = model._evaluate_logistic(theta)
+    np.testing.assert_allclose(gradient, reference_gradient, rtol=1e-10, atol=1e-9)
+    np.testing.assert_allclose(explicit, reference, rtol=1e-10, atol=1e-12)
+    vector = rng.normal(size=40)
+    np.testing.assert_allclose(hessian.matvec(vector), reference @ vector, rtol=1e-10, atol=1e-9)
+
+
+def test_it_falls_back_to_the_logistic_form_when_strengths_would_underflow() -> None:
+    # One item beaten 1,000 times with almost no prior: theta spreads past the range where
+    # exp(theta - max) stays positive, and the fit still converges to a finite answer.
+    model = bt_module._DenseModel(np.zeros(3, dtype=np.int64), np.ones(3, dtype=np.int64), 3, 1.0)
+    gradient, hessian = model.evaluate(np.array([400.0, -400.0, 0.0]))
+    assert isinstance(hessian, np.ndarray)
+    assert np.all(np.isfinite(gradient)) and np.all(np.isfinite(hessian))
+    probability, variance = bt_module._win_probability(
+        np.array([400.0, -400.0, 0.0]), hessian, full=True
+    )
+    np.testing.assert_allclose(probability, [1.0, 0.0, 0.5], atol=1e-12)
+    assert np.all(np.isfinite(variance))

@@ -19,6 +19,8 @@ from coprod.processes.demo import demo_load
 from coprod.processes.models import Process
 from coprod.wikisurveys.demo import wikisurveys_demo_load
 from coprod.wikisurveys.models import Answer
+from coprod.workshops.demo import workshops_demo_load
+from coprod.workshops.models import Seat
 
 
 class Command(BaseCommand):
@@ -35,6 +37,7 @@ class Command(BaseCommand):
         conversation = opinions_demo_load(process)
         survey = wikisurveys_demo_load(process)
         budget = budgets_demo_load(process)
+        workshop = workshops_demo_load(process)
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(f"Demo process “{summary.process_slug}” loaded in {elapsed:.1f} s.")
@@ -48,6 +51,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'survey answers':<{width}}  {answers:>4}")
         ballots = Ballot.objects.filter(budget=budget).count()
         self.stdout.write(f"  {'budget ballots':<{width}}  {ballots:>4}")
+        seats = Seat.objects.filter(round__workshop=workshop).count()
+        self.stdout.write(f"  {'workshop seats':<{width}}  {seats:>4}")
         volunteers = panel.volunteers.count()
         self.stdout.write(f"  {'panel volunteers':<{width}}  {volunteers:>4}")
         self.stdout.write(f"\nSign in with one of these (password: {summary.password}):")
