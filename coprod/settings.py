@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "coprod.budgets",
     "coprod.wikisurveys",
     "coprod.workshops",
+    "coprod.panels",
     "coprod.demo",
 ]
 

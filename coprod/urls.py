@@ -12,4 +12,5 @@ urlpatterns += i18n_patterns(
     path("", include("coprod.budgets.urls")),
     path("", include("coprod.wikisurveys.urls")),
     path("", include("coprod.workshops.urls")),
+    path("", include("coprod.panels.urls")),
 )

@@ -61,10 +61,11 @@ def _methods() -> tuple[ParticipationMethod, ...]:
     # Imported here: the method apps import the spine's models, which must load first.
     from coprod.budgets.method import PARTICIPATORY_BUDGET
     from coprod.opinions.method import OPINION_MAP
+    from coprod.panels.method import CITIZEN_PANEL
     from coprod.wikisurveys.method import WIKI_SURVEY
     from coprod.workshops.method import WORKSHOP
 
-    return (OPINION_MAP, WIKI_SURVEY, PARTICIPATORY_BUDGET, WORKSHOP)
+    return (OPINION_MAP, WIKI_SURVEY, PARTICIPATORY_BUDGET, WORKSHOP, CITIZEN_PANEL)
 
 
 METHODS: tuple[ParticipationMethod, ...] = _methods()

@@ -14,6 +14,7 @@ from coprod.budgets.demo import budgets_demo_load
 from coprod.budgets.models import Ballot
 from coprod.opinions.demo import opinions_demo_load
 from coprod.opinions.models import Vote
+from coprod.panels.demo import panels_demo_load
 from coprod.processes.demo import demo_load
 from coprod.processes.models import Process
 from coprod.wikisurveys.demo import wikisurveys_demo_load
@@ -30,6 +31,9 @@ class Command(BaseCommand):
         summary = demo_load()
         # The participation methods' parts of the scenario, on top of the spine's.
         process = Process.objects.get(slug=summary.process_slug)
+        # The panel first: its members join the process in its first phase, so the methods
+        # loaded after it see the same participants on every load.
+        panel = panels_demo_load(process)
         conversation = opinions_demo_load(process)
         survey = wikisurveys_demo_load(process)
         budget = budgets_demo_load(process)
@@ -49,6 +53,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'budget ballots':<{width}}  {ballots:>4}")
         seats = Seat.objects.filter(round__workshop=workshop).count()
         self.stdout.write(f"  {'workshop seats':<{width}}  {seats:>4}")
+        volunteers = panel.volunteers.count()
+        self.stdout.write(f"  {'panel volunteers':<{width}}  {volunteers:>4}")
         self.stdout.write(f"\nSign in with one of these (password: {summary.password}):")
         for role, email in summary.logins:
             self.stdout.write(f"  {email:<28}  {role}")
