@@ -5,4 +5,4 @@ algorithm from the command line (``coprod-engine``) on their own files, and the 
 platform stores each result with :data:`__version__` and the seed that produced it.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
