@@ -62,8 +62,8 @@ def profile_save(*, user: User, data: dict[str, Any]) -> Profile:
 
 def account_export(*, user: User) -> dict[str, Any]:
     """Everything Coprod keeps about a person, as plain data (their right of access)."""
-    from coprod.panels.services import volunteer_data_export
     from coprod.processes.models import Comment, Idea, Need, Participant
+    from coprod.processes.registry import PERSONAL_DATA
 
     participations = Participant.objects.filter(user=user).select_related("process", "organisation")
     mine = {"author__user": user}
@@ -110,7 +110,7 @@ def account_export(*, user: User) -> dict[str, Any]:
             }
             for c in Comment.objects.filter(**mine)
         ],
-        "panel_volunteering": volunteer_data_export(user=user),
+        **{holder.key: holder.export(user=user) for holder in PERSONAL_DATA},
     }
 
 
@@ -133,9 +133,10 @@ def account_delete(*, user: User) -> None:
     The user row is kept as an empty shell so contributions keep their participant (and the
     process its counts by knowledge type and role), but nothing identifies the person any more.
     """
-    from coprod.panels.services import volunteer_data_erase
+    from coprod.processes.registry import PERSONAL_DATA
 
-    volunteer_data_erase(user=user)
+    for holder in PERSONAL_DATA:
+        holder.erase(user=user)
     Profile.objects.filter(user=user).delete()
     user.consents.all().delete()
     user.memberships.all().delete()

@@ -35,3 +35,22 @@ class CitizenPanelMethod:
 
 
 CITIZEN_PANEL = CitizenPanelMethod()
+
+
+class PanelVolunteering:
+    """The pool answers a person gave, reached by their data export and account deletion."""
+
+    key = "panel_volunteering"
+
+    def export(self, *, user: Any) -> list[dict[str, Any]]:
+        from coprod.panels.services import volunteer_data_export
+
+        return volunteer_data_export(user=user)
+
+    def erase(self, *, user: Any) -> None:
+        from coprod.panels.services import volunteer_data_erase
+
+        volunteer_data_erase(user=user)
+
+
+PANEL_VOLUNTEERING = PanelVolunteering()

@@ -85,3 +85,34 @@ def methods_for(
 ) -> list[ParticipationMethod]:
     """The methods that fit a kind of phase, in registry order."""
     return [m for m in (METHODS if methods is None else methods) if co_type in m.co_types]
+
+
+@runtime_checkable
+class PersonalDataHolder(Protocol):
+    """An app that keeps personal data of its own, outside the spine and the accounts.
+
+    The person's data export and account deletion reach that data through this contract, so
+    ``accounts`` never imports a method app.
+    """
+
+    @property
+    def key(self) -> str:
+        """The key of this app's part in a person's data export."""
+        ...
+
+    def export(self, *, user: Any) -> list[dict[str, Any]]:
+        """What the app keeps about ``user``, as plain data."""
+        ...
+
+    def erase(self, *, user: Any) -> None:
+        """Erase what the app keeps about ``user`` (the account is being deleted)."""
+        ...
+
+
+def _personal_data_holders() -> tuple[PersonalDataHolder, ...]:
+    from coprod.panels.method import PANEL_VOLUNTEERING
+
+    return (PANEL_VOLUNTEERING,)
+
+
+PERSONAL_DATA: tuple[PersonalDataHolder, ...] = _personal_data_holders()
