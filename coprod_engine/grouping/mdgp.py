@@ -49,6 +49,10 @@ _TUNING = {
     "profile_share": 0.8,
 }
 
+# Pair evaluations per call of the compiled kernel (a few hundredths of a second): the
+# clock is read between calls.
+_CHUNK_PAIRS = 20_000_000
+
 
 @dataclass(frozen=True)
 class DiverseGrouping:
@@ -262,9 +266,8 @@ def _iterated_search(
 ) -> tuple[NDArray[np.int64], int, StopReason]:
     """Iterated tabu search from ``labels``; the best labels, the steps made, the stop.
 
-    The compiled kernel runs the search in chunks of about 2e7 pair evaluations (a few
-    hundredths of a second), so the clock is read between chunks; the state stays in the
-    arrays, so the chunking does not change the result of a run limited by ``iterations``.
+    The compiled kernel runs the search in chunks of ``_CHUNK_PAIRS`` pair evaluations, and
+    the clock is read between chunks; the state stays in the arrays, so the chunking does not change the result of a run limited by ``iterations``.
     """
     start = time.perf_counter()
     n, groups = d.shape[0], lower.size
@@ -278,7 +281,7 @@ def _iterated_search(
     ints = np.zeros(4, dtype=np.int64)
     floats = np.array([value, value, value, value])
     rstate = np.array([gen.integers(0, 2**63)], dtype=np.uint64)
-    chunk = max(64, 20_000_000 // (n * n))
+    chunk = max(64, _CHUNK_PAIRS // (n * n))
     goal = np.inf if target is None else float(target)
     stopped_by: StopReason = "iterations"
     while True:
