@@ -227,10 +227,12 @@ def test_it_gives_the_same_grouping_whatever_the_kernel_chunks(
     gen = np.random.default_rng(11)
     d = gen.integers(0, 100, size=(30, 30)).astype(float)
     d = d + d.T
-    bounds = {"lower": [4, 5, 6, 4], "upper": [9, 9, 9, 9]}
-    whole = max_diverse_grouping(d, **bounds, seed=5, iterations=2000, seconds=None)
+    lower, upper = [4, 5, 6, 4], [9, 9, 9, 9]
+    whole = max_diverse_grouping(d, lower=lower, upper=upper, seed=5, iterations=2000, seconds=None)
     monkeypatch.setattr(mdgp, "_CHUNK_PAIRS", 1)  # 64 steps per kernel call
-    chunked = max_diverse_grouping(d, **bounds, seed=5, iterations=2000, seconds=None)
+    chunked = max_diverse_grouping(
+        d, lower=lower, upper=upper, seed=5, iterations=2000, seconds=None
+    )
     assert chunked.labels.tolist() == whole.labels.tolist()
     assert chunked.iterations == whole.iterations == 2000
 
