@@ -7,8 +7,10 @@ the sum of the distances between members of the same group,
 
 The search keeps, for every element ``i`` and group ``g``, the sum ``S[i, g]`` of the
 distances from ``i`` to the members of ``g``. The gain of every swap and of every move is
-then read off ``S`` in a few vectorised numpy operations (O(n^2) per step, no Python loop
-over candidates), and applying a move updates two columns of ``S`` in O(n).
+then read off ``S`` in O(1), and applying a move updates two columns of ``S`` in O(n). The
+steps, kicks and restarts run in a compiled kernel (``_mdgp_kernel``, numba) that skips
+blocks of swaps by a bound; this module checks the input, drives the kernel in chunks
+(reading the clock between them) and returns the best grouping.
 
 References
 ----------
