@@ -7,8 +7,10 @@ the sum of the distances between members of the same group,
 
 The search keeps, for every element ``i`` and group ``g``, the sum ``S[i, g]`` of the
 distances from ``i`` to the members of ``g``. The gain of every swap and of every move is
-then read off ``S`` in a few vectorised numpy operations (O(n^2) per step, no Python loop
-over candidates), and applying a move updates two columns of ``S`` in O(n).
+then read off ``S`` in O(1), and applying a move updates two columns of ``S`` in O(n). The
+steps, kicks and restarts run in a compiled kernel (``_mdgp_kernel``, numba) that skips
+blocks of swaps by a bound; this module checks the input, drives the kernel in chunks
+(reading the clock between them) and returns the best grouping.
 
 References
 ----------
@@ -32,6 +34,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from coprod_engine._random import input_hash, rng
 from coprod_engine.exceptions import Infeasible, InputFormatError
+from coprod_engine.grouping import _mdgp_kernel as _kernel
 
 StopReason = Literal["iterations", "seconds", "target"]
 
@@ -47,6 +50,10 @@ _TUNING = {
     "restart": 4,
     "profile_share": 0.8,
 }
+
+# Pair evaluations per call of the compiled kernel (a few hundredths of a second): the
+# clock is read between calls.
+_CHUNK_PAIRS = 20_000_000
 
 
 @dataclass(frozen=True)
@@ -141,139 +148,6 @@ def _initial_labels(
     return gen.permutation(labels).astype(np.int64)
 
 
-class _TabuSearch:
-    """State of one search: labels, sizes, the S matrix, the swap base and the tabu list.
-
-    ``base[i, j]`` is ``-2 d_ij`` for elements of different groups and ``-inf`` within a
-    group, kept up to date row by row, so the gain of every swap is one gather, one
-    transpose-add and one add: ``gain = T + T.T + base`` with ``T[i, j] = S[i, g_j] -
-    S[i, g_i]``. An element may not go back to the group it just left for a few steps.
-    """
-
-    def __init__(
-        self,
-        d: NDArray[np.float64],
-        lower: NDArray[np.int64],
-        upper: NDArray[np.int64],
-        labels: NDArray[np.int64],
-        gen: np.random.Generator,
-    ) -> None:
-        self.d, self.lower, self.upper, self.gen = d, lower, upper, gen
-        self.n, self.groups = d.shape[0], lower.size
-        self.rows = np.arange(self.n)
-        self.flexible = bool(np.any(lower != upper))
-        self.tabu = np.zeros((self.n, self.groups), dtype=np.int64)
-        self._T = np.empty((self.n, self.n))
-        self._swap = np.empty((self.n, self.n))
-        self.reset(labels)
-
-    def reset(self, labels: NDArray[np.int64]) -> None:
-        self.labels = labels.copy()
-        self.sizes = np.bincount(labels, minlength=self.groups)
-        onehot = np.zeros((self.n, self.groups))
-        onehot[self.rows, labels] = 1.0
-        self.S = self.d @ onehot
-        self.value = 0.5 * float(self.S[self.rows, labels].sum())
-        self.base = -2.0 * self.d
-        self.base[labels[:, None] == labels[None, :]] = -np.inf
-
-    def _relabel(self, i: int, b: int) -> None:
-        a = int(self.labels[i])
-        self.S[:, a] -= self.d[:, i]
-        self.S[:, b] += self.d[:, i]
-        self.labels[i] = b
-        self.sizes[a] -= 1
-        self.sizes[b] += 1
-        row = np.where(self.labels == b, -np.inf, -2.0 * self.d[i])
-        self.base[i, :] = row
-        self.base[:, i] = row
-
-    def _best_swap(self, it: int, best: float) -> tuple[float, int, int]:
-        lab = self.labels
-        gain_to = self.S - self.S[self.rows, lab][:, None]
-        # Preallocated n x n buffers: a fresh array this large is mmapped and page-faulted
-        # at every step, which cost more than the arithmetic.
-        T, swap = self._T, self._swap
-        np.take(gain_to, lab, axis=1, out=T)
-        np.add(T, T.T, out=swap)
-        swap += self.base
-        k = int(np.argmax(swap))
-        if swap.flat[k] + self.value > best + 1e-9:  # aspiration: a new best is never tabu
-            return float(swap.flat[k]), k // self.n, k % self.n
-        # Few elements are tabu, so the best swap usually is not: strike out tabu winners
-        # one by one (an argmax each) before paying for a full mask of the matrix.
-        for _ in range(8):
-            i, j = divmod(k, self.n)
-            if self.tabu[i, lab[j]] <= it and self.tabu[j, lab[i]] <= it:
-                return float(swap.flat[k]), i, j
-            swap[i, j] = swap[j, i] = -np.inf
-            k = int(np.argmax(swap))
-        tabu_to = (self.tabu > it)[:, lab]
-        np.copyto(swap, -np.inf, where=tabu_to | tabu_to.T)
-        k = int(np.argmax(swap))
-        return float(swap.flat[k]), k // self.n, k % self.n
-
-    def _best_move(self, it: int, best: float) -> tuple[float, int, int]:
-        lab = self.labels
-        gain = self.S - self.S[self.rows, lab][:, None]
-        gain[self.rows, lab] = -np.inf
-        gain[self.sizes[lab] <= self.lower[lab], :] = -np.inf
-        gain[:, self.sizes >= self.upper] = -np.inf
-        k = int(np.argmax(gain))
-        if gain.flat[k] + self.value <= best + 1e-9:
-            gain[self.tabu > it] = -np.inf
-            k = int(np.argmax(gain))
-        return float(gain.flat[k]), k // self.groups, k % self.groups
-
-    def step(self, it: int, best: float, tenure: int) -> None:
-        """Make the best non-tabu swap or move (a tabu one if it beats ``best``)."""
-        gain, i, j = self._best_swap(it, best)
-        g = -1
-        if self.flexible:
-            move_gain, mi, mg = self._best_move(it, best)
-            if move_gain > gain:
-                gain, i, j, g = move_gain, mi, -1, mg
-        if not np.isfinite(gain):
-            return
-        if g < 0:
-            a, b = int(self.labels[i]), int(self.labels[j])
-            self._relabel(i, b)
-            self._relabel(j, a)
-            self.tabu[j, b] = it + tenure + int(self.gen.integers(0, 3))
-        else:
-            a = int(self.labels[i])
-            self._relabel(i, g)
-        self.tabu[i, a] = it + tenure + int(self.gen.integers(0, 3))
-        self.value += gain
-
-    def perturb(self, strength: int, it: int, tenure: int) -> None:
-        """Random swaps, or a shift of the size profile, to leave the current basin.
-
-        Swaps keep the group sizes, and the size profile of a ``ds`` local optimum is deep
-        (emptying a group is costly one element at a time), so one kick in five moves a random
-        number of elements from one group to another and forbid their return for a while.
-        """
-        donors = np.flatnonzero(self.sizes > self.lower)
-        takers = np.flatnonzero(self.sizes < self.upper)
-        if donors.size and takers.size and self.gen.random() < 0.2:
-            a, b = int(self.gen.choice(donors)), int(self.gen.choice(takers))
-            room = min(self.sizes[a] - self.lower[a], self.upper[b] - self.sizes[b])
-            if a != b and room > 0:
-                members = np.flatnonzero(self.labels == a)
-                count = int(self.gen.integers(1, room + 1))
-                for i in self.gen.choice(members, size=count, replace=False):
-                    self._relabel(int(i), b)
-                    self.tabu[i, a] = it + 4 * tenure
-        else:
-            for _ in range(strength):
-                i, j = (int(x) for x in self.gen.integers(0, self.n, size=2))
-                a, b = int(self.labels[i]), int(self.labels[j])
-                if a != b:
-                    self._relabel(i, b)
-                    self._relabel(j, a)
-        self.value = 0.5 * float(self.S[self.rows, self.labels].sum())
-
-
 def max_diverse_grouping(
     distances: ArrayLike,
     *,
@@ -360,15 +234,13 @@ def max_diverse_grouping(
         half_seconds = None if seconds is None else seconds * share
         half_iterations = None if iterations is None else int(iterations * share)
         labels, it, stopped_by = _iterated_search(
-            _TabuSearch(noisy, profile, profile, labels, gen), gen,
-            seconds=half_seconds, iterations=half_iterations, target=target,
+            noisy, profile, profile, labels, gen, seconds=half_seconds, iterations=half_iterations, target=target,
         )  # fmt: skip
     if stopped_by != "target":
         left_seconds = None if seconds is None else seconds - (time.perf_counter() - start)
         left_iterations = None if iterations is None else iterations - it
         labels, more, stopped_by = _iterated_search(
-            _TabuSearch(noisy, lo, hi, labels, gen), gen,
-            seconds=left_seconds, iterations=left_iterations, target=target,
+            noisy, lo, hi, labels, gen, seconds=left_seconds, iterations=left_iterations, target=target,
         )  # fmt: skip
         it += more
     return DiverseGrouping(
@@ -384,58 +256,50 @@ def max_diverse_grouping(
 
 
 def _iterated_search(
-    search: _TabuSearch,
+    d: NDArray[np.float64],
+    lower: NDArray[np.int64],
+    upper: NDArray[np.int64],
+    labels: NDArray[np.int64],
     gen: np.random.Generator,
     *,
     seconds: float | None,
     iterations: int | None,
     target: float | None,
 ) -> tuple[NDArray[np.int64], int, StopReason]:
-    """Iterated tabu search from the search's current grouping; best labels, steps, stop."""
+    """Iterated tabu search from ``labels``; the best labels, the steps made, the stop.
+
+    The compiled kernel runs the search in chunks of ``_CHUNK_PAIRS`` pair evaluations, and
+    the clock is read between chunks; the state stays in the arrays, so the chunking does not change the result of a run limited by ``iterations``.
+    """
     start = time.perf_counter()
-    n, lo, hi = search.n, search.lower, search.upper
-    best_labels, best = search.labels.copy(), search.value
-    tenure = max(3, int(n * _TUNING["tenure"]))
-    depth = max(50, int(n * _TUNING["depth"]))
-    strength = max(2, int(n * _TUNING["strength"]))
-    acceptance = _TUNING["acceptance"]
-    restart = int(_TUNING["restart"])
-    # Iterated search: each round is a tabu walk that ends after ``depth`` steps without
-    # improving the round's best; the next round kicks from an anchor, which follows the
-    # round's best when it is almost as good as the anchor (a bounded random walk over
-    # local optima, so a seed that starts in a poor region is not stuck there).
-    anchor_labels, anchor = best_labels.copy(), best
-    round_labels, round_best = best_labels.copy(), best
-    it, since, stale = 0, 0, 0
+    n, groups = d.shape[0], lower.size
+    labels = labels.astype(np.int64, copy=True)
+    sizes = np.zeros(groups, dtype=np.int64)
+    S = np.zeros((n, groups))
+    value = float(_kernel.start_state(d, labels, sizes, S))
+    profile = _largest_profile(lower, upper, n)
+    tabu = np.zeros((n, groups), dtype=np.int64)
+    best_labels, anchor_labels, round_labels = labels.copy(), labels.copy(), labels.copy()
+    ints = np.zeros(4, dtype=np.int64)
+    floats = np.array([value, value, value, value])
+    rstate = np.array([gen.integers(0, 2**63)], dtype=np.uint64)
+    chunk = max(64, _CHUNK_PAIRS // (n * n))
+    goal = np.inf if target is None else float(target)
     stopped_by: StopReason = "iterations"
     while True:
-        if target is not None and best >= target - 1e-9:
+        todo = chunk if iterations is None else min(chunk, iterations - int(ints[0]))
+        if todo <= 0:
+            break
+        _kernel.iterated_tabu(
+            d, lower, upper, profile, labels, sizes, S, tabu, best_labels, anchor_labels,
+            round_labels, ints, floats, rstate, todo, goal,
+            max(3, int(n * _TUNING["tenure"])), max(50, int(n * _TUNING["depth"])),
+            max(2, int(n * _TUNING["strength"])), _TUNING["acceptance"], int(_TUNING["restart"]),
+        )  # fmt: skip
+        if ints[3]:
             stopped_by = "target"
             break
-        if iterations is not None and it >= iterations:
-            break
-        if seconds is not None and it % 16 == 0 and time.perf_counter() - start >= seconds:
+        if seconds is not None and time.perf_counter() - start >= seconds:
             stopped_by = "seconds"
             break
-        search.step(it, best, tenure)
-        it += 1
-        since += 1
-        if search.value > round_best + 1e-9:
-            round_best, round_labels, since = search.value, search.labels.copy(), 0
-            if round_best > best + 1e-9:
-                best, best_labels = round_best, round_labels
-        if since >= depth:
-            stale = 0 if round_best >= best - 1e-9 else stale + 1
-            if round_best >= anchor - acceptance * abs(anchor):
-                anchor, anchor_labels = round_best, round_labels
-            search.tabu[:] = 0
-            if stale >= restart:
-                # The walk has stalled in one basin (some seeds on RanInt ds instances):
-                # start again from a fresh random grouping, keeping the best found.
-                search.reset(_initial_labels(lo, hi, n, gen))
-                anchor, anchor_labels, stale = search.value, search.labels.copy(), 0
-            else:
-                search.reset(anchor_labels)
-                search.perturb(strength, it, tenure)
-            round_best, round_labels, since = search.value, search.labels.copy(), 0
-    return best_labels, it, stopped_by
+    return best_labels, int(ints[0]), stopped_by

@@ -338,3 +338,14 @@ def test_it_counts_the_repeats_of_a_forced_second_round_by_hand() -> None:
     assert plan.round_repeats == (0, 6) and plan.repeats == 6
     assert set(plan.repeated_pairs) == {(a, b, 2) for a, b in combinations("abcd", 2)}
     assert plan.people_met == dict.fromkeys("abcd", 3)
+
+
+def test_it_seats_a_workshop_without_loading_numba() -> None:
+    # The web app calls form_groups: it must not pay numba's import and kernel load.
+    code = (
+        "import sys; from coprod_engine.grouping import form_groups;"
+        "form_groups({'a': {'r': 'x'}, 'b': {'r': 'y'}}, tables=1, size_min=2, size_max=2,"
+        " seed=1); print('numba' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
