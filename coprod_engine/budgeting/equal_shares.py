@@ -28,13 +28,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
 
-from coprod_engine.budgeting._mes_batch import batch_size_limit, mes_batch
+from coprod_engine.budgeting._mes_batch import _Layout, batch_size_limit, mes_batch
 from coprod_engine.budgeting._profile import (
     GroupedProfile,
     TieBreaking,
@@ -207,7 +207,58 @@ def _run_exact(profile: GroupedProfile, candidates: list[int], share: Fraction) 
     return run
 
 
-def _run(profile: GroupedProfile, candidates: list[int], share: Fraction) -> _Run:
+Compiled = tuple[Any, ...]
+
+
+def _compiled(profile: GroupedProfile, candidates: list[int]) -> Compiled:
+    """The arguments of :func:`_mes_kernel.mes_run` for this profile (all but the share)."""
+    layout = _Layout(profile)
+    exact_totals = np.array(
+        [
+            float(t) if profile.integral and t.denominator == 1 and t < 2**53 else -1.0
+            for t in profile.exact_total_utility
+        ]
+    )
+    return (
+        layout.start,
+        layout.length,
+        layout.groups,
+        layout.utility,
+        layout.weight,
+        profile.costs,
+        profile.total_utility,
+        exact_totals,
+        profile.tie_rank,
+        np.array(candidates, dtype=np.int64),
+        int(profile.weight.size),
+    )
+
+
+def _run_compiled(
+    compiled: Compiled, share: Fraction, limit: float = math.inf
+) -> tuple[int, list[int], Any]:
+    """(status, bought, the kernel's full result) of one compiled run."""
+    from coprod_engine.budgeting._mes_kernel import mes_run  # numba loads on first use
+
+    result = mes_run(*compiled, float(share), limit)
+    return int(result[0]), result[1].tolist(), result
+
+
+def _run(
+    profile: GroupedProfile,
+    candidates: list[int],
+    share: Fraction,
+    compiled: Compiled | None = None,
+) -> _Run:
+    """One MES run: compiled when ``compiled`` is given, else numpy; exact on a close call."""
+    if compiled is not None:
+        from coprod_engine.budgeting._mes_kernel import DONE
+
+        status, bought, (_, _, prices, payments, left) = _run_compiled(compiled, share)
+        if status == DONE:
+            start, length = compiled[0], compiled[1]
+            paid = [payments[start[p] : start[p] + length[p]] for p in bought]
+            return _Run(bought, prices.tolist(), paid, left, exact=False)
     try:
         return _run_float(profile, candidates, float(share))
     except _CloseCall:
@@ -267,11 +318,14 @@ def _add1(
     first: list[int],
     *,
     exhaustive_stop: bool,
+    compiled: Compiled | None = None,
 ) -> tuple[Fraction, int]:
     """Add1: the final share and the number of MES runs it took (as run one by one).
 
-    Runs are computed in growing batches of consecutive shares (:func:`mes_batch`) and
-    consumed in order, so the stopping share is the one of the sequential definition.
+    With ``compiled``, the runs are compiled (:mod:`._mes_kernel`), one by one, each
+    stopped as soon as its purchases overspend. Without, they are computed in growing
+    numpy batches of consecutive shares (:func:`mes_batch`) and consumed in order. Either
+    way the stopping share is the one of the sequential definition.
     """
     # Exact sums in integers: every cost times the common denominator (costs come from
     # floats, so denominators are powers of two) is an integer; Fraction sums were slow.
@@ -313,6 +367,18 @@ def _add1(
             break
         if len(outcome) == len(candidates):
             break  # everything is bought: more money cannot change the outcome
+        if compiled is not None:
+            from coprod_engine.budgeting._mes_kernel import CLOSE
+
+            trial_share = share + increment
+            status, trial, _ = _run_compiled(compiled, trial_share, float(profile.budget))
+            if status == CLOSE:
+                trial = _run(profile, candidates, trial_share).bought
+            runs += 1
+            if spent(trial) > budget:  # an OVER run's prefix already overspends
+                break
+            share, outcome = trial_share, trial
+            continue
         if not queue:
             size = planned(size)
             shares = [share + increment * (i + 1) for i in range(size)]
@@ -339,7 +405,9 @@ def _equal_shares(
     exhaustive_stop: bool,
     increment: Fraction,
     utilities: str,
+    kernel: bool = True,
 ) -> Allocation:
+    """MES on a grouped profile; ``kernel=False``: the numpy reference implementation."""
     if completion not in COMPLETIONS:
         raise ValueError(f"completion must be one of {COMPLETIONS}, not {completion!r}")
     supported = profile.total_utility > 0
@@ -350,14 +418,21 @@ def _equal_shares(
     budget = profile.budget
     exact_costs = profile.exact_costs
 
-    run = _run(profile, candidates, share) if n else _Run([], [], [], np.zeros(0), False)
+    compiled = _compiled(profile, candidates) if kernel and n else None
+    run = _run(profile, candidates, share, compiled) if n else _Run([], [], [], np.zeros(0), False)
     runs = 1
     if completion != "none" and n:
         final_share, runs = _add1(
-            profile, candidates, share, increment, run.bought, exhaustive_stop=exhaustive_stop
+            profile,
+            candidates,
+            share,
+            increment,
+            run.bought,
+            exhaustive_stop=exhaustive_stop,
+            compiled=compiled,
         )
         if final_share != share:
-            share, run = final_share, _run(profile, candidates, final_share)
+            share, run = final_share, _run(profile, candidates, final_share, compiled)
     chosen = free + run.bought
     extra: dict[int, ProjectExplanation] = {}
     if completion == "add1-greedy":
