@@ -73,7 +73,7 @@ def _compare_prices(c1: float, d1: float, c2: float, d2: float) -> int:
 def mes_run(
     start: NDArray[np.int64],
     length: NDArray[np.int64],
-    groups: NDArray[np.int64],
+    groups: NDArray[np.int32],
     utility: NDArray[np.float64],
     weight: NDArray[np.float64],
     costs: NDArray[np.float64],
@@ -81,21 +81,26 @@ def mes_run(
     exact_totals: NDArray[np.float64],
     tie_rank: NDArray[np.int64],
     candidates: NDArray[np.int64],
-    num_groups: int,
+    budgets: NDArray[np.float64],
+    payments: NDArray[np.float64],
     share: float,
     limit: float,
+    record: bool,
 ) -> tuple[int, NDArray[np.int64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """One MES run at ``share``: (status, bought, prices, payments, budgets left).
 
-    Supporters are flattened by project (``start``/``length`` into ``groups``, ``utility``
-    and ``weight`` per position); ``exact_totals[p]`` is the total utility of ``p`` when it
-    is an integer below 2**53 (certificates usable), else −1. ``payments`` is aligned with
-    the flat positions. The run stops early with :data:`OVER` once its purchases cost more
+    Supporters are flattened by project (``start``/``length`` into ``groups`` and
+    ``utility``; ``weight`` is per group: the arrays streamed per supporter are kept small,
+    the runs are bound by memory traffic); ``exact_totals[p]`` is the total utility of ``p`` when it
+    is an integer below 2**53 (certificates usable), else −1. ``budgets`` (one per group)
+    and ``payments`` (one per flat position) are work space, reused from run to run
+    (allocating them each run cost more than the run itself on large profiles);
+    ``payments`` is written only with ``record``, for the projects bought. The run stops early with :data:`OVER` once its purchases cost more
     than ``limit`` (with the 1e-9 margin).
     """
     m = costs.size
-    budgets = np.full(num_groups, share)
-    shaky = np.zeros(num_groups, dtype=np.bool_)
+    budgets[:] = share
+    shaky = np.zeros(budgets.size, dtype=np.bool_)
     lower = np.full(m, np.inf)
     alive = np.zeros(m, dtype=np.bool_)
     for p in candidates:
@@ -103,7 +108,6 @@ def mes_run(
         alive[p] = True
     bought = np.empty(m, dtype=np.int64)
     prices = np.empty(m, dtype=np.float64)
-    payments = np.zeros(groups.size)
     count = 0
     spent = 0.0
     scan_p = np.empty(m, dtype=np.int64)
@@ -150,8 +154,9 @@ def mes_run(
                 zero = b == 0
                 r = b / utility[k]
                 ratio[j] = r
-                held_w[j] = weight[k] * b
-                util_w[j] = weight[k] * utility[k]
+                w = weight[g]
+                held_w[j] = w * b
+                util_w[j] = w * utility[k]
                 money += held_w[j]
                 zero_utility += util_w[j] * zero
                 zero_shaky |= zero & shaky[g]
@@ -224,7 +229,8 @@ def mes_run(
             if held > 0 and abs(due - held) <= TOLERANCE * held:
                 shaky[g] = True
             budgets[g] = held - pay
-            payments[k] = pay
+            if record:
+                payments[k] = pay
         alive[p] = False
         kept = 0
         for i in range(live):

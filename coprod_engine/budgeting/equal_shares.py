@@ -222,25 +222,27 @@ def _compiled(profile: GroupedProfile, candidates: list[int]) -> Compiled:
     return (
         layout.start,
         layout.length,
-        layout.groups,
+        layout.groups.astype(np.int32),
         layout.utility,
-        layout.weight,
+        profile.weight,
         profile.costs,
         profile.total_utility,
         exact_totals,
         profile.tie_rank,
         np.array(candidates, dtype=np.int64),
-        int(profile.weight.size),
+        np.empty(profile.weight.size),  # work space of the kernel, reused by every run
+        np.empty(layout.groups.size),
     )
 
 
 def _run_compiled(
-    compiled: Compiled, share: Fraction, limit: float = math.inf
+    compiled: Compiled, share: Fraction, limit: float = math.inf, *, record: bool = False
 ) -> tuple[int, list[int], Any]:
-    """(status, bought, the kernel's full result) of one compiled run."""
+    """(status, bought, the kernel's full result) of one compiled run; ``record``: with
+    the payments (the kernel skips writing them otherwise)."""
     from coprod_engine.budgeting._mes_kernel import mes_run  # numba loads on first use
 
-    result = mes_run(*compiled, float(share), limit)
+    result = mes_run(*compiled, float(share), limit, record)
     return int(result[0]), result[1].tolist(), result
 
 
@@ -254,11 +256,12 @@ def _run(
     if compiled is not None:
         from coprod_engine.budgeting._mes_kernel import DONE
 
-        status, bought, (_, _, prices, payments, left) = _run_compiled(compiled, share)
+        status, bought, (_, _, prices, payments, left) = _run_compiled(compiled, share, record=True)
         if status == DONE:
             start, length = compiled[0], compiled[1]
-            paid = [payments[start[p] : start[p] + length[p]] for p in bought]
-            return _Run(bought, prices.tolist(), paid, left, exact=False)
+            # copies: the next run reuses the kernel's work space
+            paid = [payments[start[p] : start[p] + length[p]].copy() for p in bought]
+            return _Run(bought, prices.tolist(), paid, left.copy(), exact=False)
     try:
         return _run_float(profile, candidates, float(share))
     except _CloseCall:
