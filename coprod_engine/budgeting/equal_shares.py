@@ -51,6 +51,9 @@ __all__ = ["Completion", "equal_shares", "equal_shares_cardinal"]
 Completion = Literal["none", "add1", "add1-greedy"]
 COMPLETIONS = ("none", "add1", "add1-greedy")
 TOLERANCE = 1e-9
+# Run MES with the compiled kernel (numba); False: the numpy implementation, kept as the
+# reference the kernel is tested against (tests switch it with monkeypatch).
+USE_KERNEL = True
 
 
 class _CloseCall(Exception):
@@ -408,9 +411,7 @@ def _equal_shares(
     exhaustive_stop: bool,
     increment: Fraction,
     utilities: str,
-    kernel: bool = True,
 ) -> Allocation:
-    """MES on a grouped profile; ``kernel=False``: the numpy reference implementation."""
     if completion not in COMPLETIONS:
         raise ValueError(f"completion must be one of {COMPLETIONS}, not {completion!r}")
     supported = profile.total_utility > 0
@@ -421,7 +422,7 @@ def _equal_shares(
     budget = profile.budget
     exact_costs = profile.exact_costs
 
-    compiled = _compiled(profile, candidates) if kernel and n else None
+    compiled = _compiled(profile, candidates) if USE_KERNEL and n else None
     run = _run(profile, candidates, share, compiled) if n else _Run([], [], [], np.zeros(0), False)
     runs = 1
     if completion != "none" and n:
