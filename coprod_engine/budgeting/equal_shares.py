@@ -329,7 +329,7 @@ def _add1(
     """Add1: the final share and the number of MES runs it took (as run one by one).
 
     With ``compiled``, the runs are compiled (:mod:`._mes_kernel`), one by one, each
-    stopped as soon as its purchases overspend. Without, they are computed in growing
+    stopped as soon as its purchases overspend (:func:`_add1_compiled`). Without, they are computed in growing
     numpy batches of consecutive shares (:func:`mes_batch`) and consumed in order. Either
     way the stopping share is the one of the sequential definition.
     """
@@ -368,23 +368,15 @@ def _add1(
             size = min(size, max(8, done // 2, math.ceil(1.25 * left) + 1))
         return size
 
+    if compiled is not None and max(costs, default=0) * max(1, len(costs)) < 2**62:
+        return _add1_compiled(
+            profile, candidates, share, increment, first, exhaustive_stop, compiled, costs, budget
+        )
     while True:
         if exhaustive_stop and exhaustive(outcome):
             break
         if len(outcome) == len(candidates):
             break  # everything is bought: more money cannot change the outcome
-        if compiled is not None:
-            from coprod_engine.budgeting._mes_kernel import CLOSE
-
-            trial_share = share + increment
-            status, trial, _ = _run_compiled(compiled, trial_share, float(profile.budget))
-            if status == CLOSE:
-                trial = _run(profile, candidates, trial_share).bought
-            runs += 1
-            if spent(trial) > budget:  # an OVER run's prefix already overspends
-                break
-            share, outcome = trial_share, trial
-            continue
         if not queue:
             size = planned(size)
             shares = [share + increment * (i + 1) for i in range(size)]
@@ -401,6 +393,47 @@ def _add1(
         if spent(trial) > budget:
             break
         share, outcome = trial_share, trial
+    return share, runs
+
+
+def _add1_compiled(
+    profile: GroupedProfile,
+    candidates: list[int],
+    share: Fraction,
+    increment: Fraction,
+    first: list[int],
+    exhaustive_stop: bool,
+    compiled: Compiled,
+    costs: list[int],
+    budget: int,
+) -> tuple[Fraction, int]:
+    """:func:`_add1` with compiled runs, one share after the other (each run stops as soon
+    as its purchases overspend). ``costs`` and ``budget`` are scaled to integers (sums of
+    them fit in int64, so the exact checks are numpy sums)."""
+    from coprod_engine.budgeting._mes_kernel import CLOSE
+
+    scaled = np.array(costs, dtype=np.int64)
+    cand = np.array(candidates, dtype=np.int64)
+    owned = np.zeros(len(costs), dtype=bool)
+    outcome, runs = first, 1
+    spent = int(scaled[outcome].sum())
+    limit = float(profile.budget)
+    while len(outcome) < len(candidates):  # all bought: more money changes nothing
+        if exhaustive_stop:
+            owned[:] = False
+            owned[outcome] = True
+            left = scaled[cand[~owned[cand]]]
+            if int(left.min()) > budget - spent:
+                break
+        trial_share = share + increment
+        status, trial, _ = _run_compiled(compiled, trial_share, limit)
+        if status == CLOSE:
+            trial = _run(profile, candidates, trial_share).bought
+        runs += 1
+        trial_spent = int(scaled[trial].sum())
+        if trial_spent > budget:  # an overspending run's prefix already overspends
+            break
+        share, outcome, spent = trial_share, trial, trial_spent
     return share, runs
 
 
