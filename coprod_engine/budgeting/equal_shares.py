@@ -28,13 +28,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
 
-from coprod_engine.budgeting._mes_batch import batch_size_limit, mes_batch
+from coprod_engine.budgeting._mes_batch import _Layout, batch_size_limit, mes_batch
 from coprod_engine.budgeting._profile import (
     GroupedProfile,
     TieBreaking,
@@ -51,6 +51,9 @@ __all__ = ["Completion", "equal_shares", "equal_shares_cardinal"]
 Completion = Literal["none", "add1", "add1-greedy"]
 COMPLETIONS = ("none", "add1", "add1-greedy")
 TOLERANCE = 1e-9
+# Run MES with the compiled kernel (numba); False: the numpy implementation, kept as the
+# reference the kernel is tested against (tests switch it with monkeypatch).
+USE_KERNEL = True
 
 
 class _CloseCall(Exception):
@@ -207,7 +210,61 @@ def _run_exact(profile: GroupedProfile, candidates: list[int], share: Fraction) 
     return run
 
 
-def _run(profile: GroupedProfile, candidates: list[int], share: Fraction) -> _Run:
+Compiled = tuple[Any, ...]
+
+
+def _compiled(profile: GroupedProfile, candidates: list[int]) -> Compiled:
+    """The arguments of :func:`_mes_kernel.mes_run` for this profile (all but the share)."""
+    layout = _Layout(profile)
+    exact_totals = np.array(
+        [
+            float(t) if profile.integral and t.denominator == 1 and t < 2**53 else -1.0
+            for t in profile.exact_total_utility
+        ]
+    )
+    return (
+        layout.start,
+        layout.length,
+        layout.groups.astype(np.int32),
+        layout.utility,
+        profile.weight,
+        profile.costs,
+        profile.total_utility,
+        exact_totals,
+        profile.tie_rank,
+        np.array(candidates, dtype=np.int64),
+        np.empty(profile.weight.size),  # work space of the kernel, reused by every run
+        np.empty(layout.groups.size),
+    )
+
+
+def _run_compiled(
+    compiled: Compiled, share: Fraction, limit: float = math.inf, *, record: bool = False
+) -> tuple[int, list[int], Any]:
+    """(status, bought, the kernel's full result) of one compiled run; ``record``: with
+    the payments (the kernel skips writing them otherwise)."""
+    from coprod_engine.budgeting._mes_kernel import mes_run  # numba loads on first use
+
+    result = mes_run(*compiled, float(share), limit, record)
+    return int(result[0]), result[1].tolist(), result
+
+
+def _run(
+    profile: GroupedProfile,
+    candidates: list[int],
+    share: Fraction,
+    compiled: Compiled | None = None,
+) -> _Run:
+    """One MES run: compiled when ``compiled`` is given, else numpy; exact on a close call."""
+    if compiled is not None:
+        from coprod_engine.budgeting._mes_kernel import DONE
+
+        status, bought, (_, _, prices, payments, left) = _run_compiled(compiled, share, record=True)
+        if status == DONE:
+            start, length = compiled[0], compiled[1]
+            # copies: the next run reuses the kernel's work space
+            paid = [payments[start[p] : start[p] + length[p]].copy() for p in bought]
+            return _Run(bought, prices.tolist(), paid, left.copy(), exact=False)
     try:
         return _run_float(profile, candidates, float(share))
     except _CloseCall:
@@ -267,11 +324,14 @@ def _add1(
     first: list[int],
     *,
     exhaustive_stop: bool,
+    compiled: Compiled | None = None,
 ) -> tuple[Fraction, int]:
     """Add1: the final share and the number of MES runs it took (as run one by one).
 
-    Runs are computed in growing batches of consecutive shares (:func:`mes_batch`) and
-    consumed in order, so the stopping share is the one of the sequential definition.
+    With ``compiled``, the runs are compiled (:mod:`._mes_kernel`), one by one, each
+    stopped as soon as its purchases overspend (:func:`_add1_compiled`). Without, they are computed in growing
+    numpy batches of consecutive shares (:func:`mes_batch`) and consumed in order. Either
+    way the stopping share is the one of the sequential definition.
     """
     # Exact sums in integers: every cost times the common denominator (costs come from
     # floats, so denominators are powers of two) is an integer; Fraction sums were slow.
@@ -308,6 +368,10 @@ def _add1(
             size = min(size, max(8, done // 2, math.ceil(1.25 * left) + 1))
         return size
 
+    if compiled is not None and max(costs, default=0) * max(1, len(costs)) < 2**62:
+        return _add1_compiled(
+            profile, candidates, share, increment, first, exhaustive_stop, compiled, costs, budget
+        )
     while True:
         if exhaustive_stop and exhaustive(outcome):
             break
@@ -332,6 +396,47 @@ def _add1(
     return share, runs
 
 
+def _add1_compiled(
+    profile: GroupedProfile,
+    candidates: list[int],
+    share: Fraction,
+    increment: Fraction,
+    first: list[int],
+    exhaustive_stop: bool,
+    compiled: Compiled,
+    costs: list[int],
+    budget: int,
+) -> tuple[Fraction, int]:
+    """:func:`_add1` with compiled runs, one share after the other (each run stops as soon
+    as its purchases overspend). ``costs`` and ``budget`` are scaled to integers (sums of
+    them fit in int64, so the exact checks are numpy sums)."""
+    from coprod_engine.budgeting._mes_kernel import CLOSE
+
+    scaled = np.array(costs, dtype=np.int64)
+    cand = np.array(candidates, dtype=np.int64)
+    owned = np.zeros(len(costs), dtype=bool)
+    outcome, runs = first, 1
+    spent = int(scaled[outcome].sum())
+    limit = float(profile.budget)
+    while len(outcome) < len(candidates):  # all bought: more money changes nothing
+        if exhaustive_stop:
+            owned[:] = False
+            owned[outcome] = True
+            left = scaled[cand[~owned[cand]]]
+            if int(left.min()) > budget - spent:
+                break
+        trial_share = share + increment
+        status, trial, _ = _run_compiled(compiled, trial_share, limit)
+        if status == CLOSE:
+            trial = _run(profile, candidates, trial_share).bought
+        runs += 1
+        trial_spent = int(scaled[trial].sum())
+        if trial_spent > budget:  # an overspending run's prefix already overspends
+            break
+        share, outcome, spent = trial_share, trial, trial_spent
+    return share, runs
+
+
 def _equal_shares(
     profile: GroupedProfile,
     *,
@@ -350,14 +455,21 @@ def _equal_shares(
     budget = profile.budget
     exact_costs = profile.exact_costs
 
-    run = _run(profile, candidates, share) if n else _Run([], [], [], np.zeros(0), False)
+    compiled = _compiled(profile, candidates) if USE_KERNEL and n else None
+    run = _run(profile, candidates, share, compiled) if n else _Run([], [], [], np.zeros(0), False)
     runs = 1
     if completion != "none" and n:
         final_share, runs = _add1(
-            profile, candidates, share, increment, run.bought, exhaustive_stop=exhaustive_stop
+            profile,
+            candidates,
+            share,
+            increment,
+            run.bought,
+            exhaustive_stop=exhaustive_stop,
+            compiled=compiled,
         )
         if final_share != share:
-            share, run = final_share, _run(profile, candidates, final_share)
+            share, run = final_share, _run(profile, candidates, final_share, compiled)
     chosen = free + run.bought
     extra: dict[int, ProjectExplanation] = {}
     if completion == "add1-greedy":
