@@ -38,7 +38,14 @@ from numpy.typing import NDArray  # noqa: E402
 if os.environ.get("NUMBA_CACHE_DIR"):  # numba may have been imported (and configured) before
     setattr(numba.config, "CACHE_DIR", os.environ["NUMBA_CACHE_DIR"])  # noqa: B010
 
-__all__ = ["lloyd", "lloyd_bounded", "SAME_CENTER"]
+__all__ = [
+    "lloyd",
+    "lloyd_bounded",
+    "keyed_rows",
+    "keyed_columns",
+    "keyed_gram",
+    "SAME_CENTER",
+]
 
 SAME_CENTER = 0.01
 
@@ -288,3 +295,91 @@ def lloyd_bounded(
     final, kept = _recentre(w, wx, wy, labels, centres.shape[0])
     _widen(centres, final, kept, labels, upper, lower)
     return final
+
+
+# --- Products with the centred vote matrix, straight from the int32 cell keys -------------
+#
+# The centred value of a stored vote is ``table[key]`` (``key = 3·column + vote + 1``), so the
+# products never materialise the float64 data array. Each loop accumulates in the order of
+# scipy's ``csr_matvec(s)`` / ``csc_matvec(s)`` (rows ascending, cells in stored order, each
+# sum starting from 0.0), so the results are bit-for-bit those of the CSR matrix.
+
+
+@njit(cache=True)
+def keyed_rows(
+    indptr: NDArray[np.uint64],
+    keys: NDArray[np.uint32],
+    cols: NDArray[np.uint32],
+    table: NDArray[np.float64],
+    x: NDArray[np.float64],
+) -> NDArray[np.float64]:  # pragma: no cover - compiled
+    """``X @ x`` for a block ``x`` of shape (n_columns, b), ``b`` a multiple of 4.
+
+    Four sums at a time stay in registers; each still adds its terms in stored order.
+    """
+    n_rows = indptr.shape[0] - 1
+    y = np.zeros((n_rows, x.shape[1]))
+    for r in range(n_rows):
+        for j in range(0, x.shape[1], 4):
+            y0 = 0.0
+            y1 = 0.0
+            y2 = 0.0
+            y3 = 0.0
+            for at in range(indptr[r], indptr[r + 1]):
+                a = table[keys[at]]
+                col = cols[at]
+                y0 += a * x[col, j]
+                y1 += a * x[col, j + 1]
+                y2 += a * x[col, j + 2]
+                y3 += a * x[col, j + 3]
+            y[r, j] = y0
+            y[r, j + 1] = y1
+            y[r, j + 2] = y2
+            y[r, j + 3] = y3
+    return y
+
+
+@njit(cache=True)
+def keyed_columns(
+    indptr: NDArray[np.uint64],
+    keys: NDArray[np.uint32],
+    cols: NDArray[np.uint32],
+    table: NDArray[np.float64],
+    y: NDArray[np.float64],
+    n_cols: int,
+) -> NDArray[np.float64]:  # pragma: no cover - compiled
+    """``Xᵀ @ y`` for a block ``y`` of shape (n_rows, b), ``b`` a multiple of 4."""
+    out = np.zeros((n_cols, y.shape[1]))
+    for r in range(indptr.shape[0] - 1):
+        for j in range(0, y.shape[1], 4):
+            y0 = y[r, j]
+            y1 = y[r, j + 1]
+            y2 = y[r, j + 2]
+            y3 = y[r, j + 3]
+            for at in range(indptr[r], indptr[r + 1]):
+                a = table[keys[at]]
+                col = cols[at]
+                out[col, j] += a * y0
+                out[col, j + 1] += a * y1
+                out[col, j + 2] += a * y2
+                out[col, j + 3] += a * y3
+    return out
+
+
+@njit(cache=True)
+def keyed_gram(
+    indptr: NDArray[np.uint64],
+    keys: NDArray[np.uint32],
+    cols: NDArray[np.uint32],
+    table: NDArray[np.float64],
+    v: NDArray[np.float64],
+) -> NDArray[np.float64]:  # pragma: no cover - compiled
+    """``Xᵀ (X v)`` in one pass: each row's sum is complete before it is scattered back."""
+    out = np.zeros(v.shape[0])
+    for r in range(indptr.shape[0] - 1):
+        s = 0.0
+        for at in range(indptr[r], indptr[r + 1]):
+            s += table[keys[at]] * v[cols[at]]
+        for at in range(indptr[r], indptr[r + 1]):
+            out[cols[at]] += table[keys[at]] * s
+    return out
