@@ -44,6 +44,7 @@ __all__ = [
     "keyed_rows",
     "keyed_columns",
     "keyed_gram",
+    "warm_up",
     "SAME_CENTER",
 ]
 
@@ -383,3 +384,23 @@ def keyed_gram(
         for at in range(indptr[r], indptr[r + 1]):
             out[cols[at]] += table[keys[at]] * s
     return out
+
+
+def warm_up() -> None:
+    """Compile (or load from the cache) every kernel for the argument types the map uses.
+
+    Kernels are otherwise compiled lazily at their first call, which can be deep inside the
+    first large map; a long-lived worker may call this once at start-up.
+    """
+    points = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    w = np.ones(3)
+    lloyd(points, w, points[:2].copy(), 2)
+    labels = np.zeros(3, dtype=np.int64)
+    lloyd_bounded(points, w, points[:2].copy(), 2, labels, np.zeros(3), np.zeros(3), False)
+    indptr = np.array([0, 1], dtype=np.uint64)
+    keys = np.array([2], dtype=np.uint32)
+    cols = np.array([0], dtype=np.uint32)
+    table = np.zeros(3)
+    keyed_rows(indptr, keys, cols, table, np.zeros((1, 4)))
+    keyed_columns(indptr, keys, cols, table, np.zeros((1, 4)), 1)
+    keyed_gram(indptr, keys, cols, table, np.zeros(1))
