@@ -205,6 +205,44 @@ def _two_nearest(
 
 
 @njit(cache=True)
+def _two_nearest_from(
+    x: float,
+    y: float,
+    c: int,
+    centres: NDArray[np.float64],
+    gaps: NDArray[np.float64],
+    near: NDArray[np.int64],
+) -> tuple[int, float, float]:  # pragma: no cover - compiled
+    """:func:`_two_nearest`, scanning centres by their distance to the current centre ``c``.
+
+    A centre ``j`` is at least ``gap(c, j) − d(x, c)`` from the point (triangle inequality), so
+    once that exceeds the second-best distance found, no later centre (sorted by gap) can
+    change the two nearest. The margin of 1e-9 keeps rounding from ever cutting a centre the
+    full scan would pick; ties go to the lower index, as in the full scan. Same result.
+    """
+    dx = x - centres[c, 0]
+    dy = y - centres[c, 1]
+    low = dx * dx + dy * dy
+    best = c
+    second = np.inf
+    own = np.sqrt(low)
+    for m in range(near.shape[1]):
+        j = near[c, m]
+        if gaps[c, j] - own > np.sqrt(second) * (1 + 1e-9) + 1e-300:
+            break
+        dx = x - centres[j, 0]
+        dy = y - centres[j, 1]
+        d = dx * dx + dy * dy
+        if d < low or (d == low and j < best):
+            second = low
+            low = d
+            best = j
+        elif d < second:
+            second = d
+    return best, np.sqrt(low), np.sqrt(second)
+
+
+@njit(cache=True)
 def _tighten(
     px: NDArray[np.float64],
     py: NDArray[np.float64],
@@ -217,15 +255,23 @@ def _tighten(
     k = centres.shape[0]
     if k < 2:
         return
+    gaps = np.empty((k, k))
     half_gap = np.full(k, np.inf)
     for a in range(k):
         for b in range(k):
-            if a != b:
-                dx = centres[a, 0] - centres[b, 0]
-                dy = centres[a, 1] - centres[b, 1]
-                g = np.sqrt(dx * dx + dy * dy) / 2
-                if g < half_gap[a]:
-                    half_gap[a] = g
+            dx = centres[a, 0] - centres[b, 0]
+            dy = centres[a, 1] - centres[b, 1]
+            gaps[a, b] = np.sqrt(dx * dx + dy * dy)
+            if a != b and gaps[a, b] / 2 < half_gap[a]:
+                half_gap[a] = gaps[a, b] / 2
+    near = np.empty((k, k - 1), dtype=np.int64)
+    for a in range(k):
+        order = np.argsort(gaps[a])
+        m = 0
+        for j in order:
+            if j != a:
+                near[a, m] = j
+                m += 1
     for i in range(px.shape[0]):
         c = labels[i]
         bar = max(half_gap[c], lower[i])
@@ -234,7 +280,9 @@ def _tighten(
             dy = py[i] - centres[c, 1]
             upper[i] = np.sqrt(dx * dx + dy * dy)
             if upper[i] > bar:
-                labels[i], upper[i], lower[i] = _two_nearest(px[i], py[i], centres)
+                labels[i], upper[i], lower[i] = _two_nearest_from(
+                    px[i], py[i], c, centres, gaps, near
+                )
 
 
 @njit(cache=True)

@@ -111,6 +111,7 @@ def _numpy_lloyd(
     return recentre(labels, len(centres))
 
 
+@pytest.mark.parametrize("bounded", [False, True])
 @pytest.mark.parametrize(
     ("n", "k", "weighted", "rounded"),
     [
@@ -121,10 +122,12 @@ def _numpy_lloyd(
     ],
 )
 def test_it_runs_the_compiled_lloyd_iterations_bit_for_bit_like_numpy(
-    n: int, k: int, weighted: bool, rounded: bool
+    n: int, k: int, weighted: bool, rounded: bool, bounded: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from coprod_engine.opinion import clustering
 
+    if bounded:  # Hamerly's bounds and the pruned nearest-centre search
+        monkeypatch.setattr(clustering, "DENSE_ASSIGN", 0)
     rng = np.random.default_rng(n + k)
     pts = rng.normal(size=(n, 2)) + 2.0 * rng.integers(0, 3, size=(n, 1))
     if rounded:  # repeated points, ties and clusters that empty
