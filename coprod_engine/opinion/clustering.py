@@ -16,12 +16,13 @@ Silhouettes. *J. Comput. Appl. Math.*, 20, 53–65.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
+
+from coprod_engine.opinion import kernels
 
 __all__ = [
     "KSmoother",
@@ -39,14 +40,12 @@ BASE_K = 100
 # ``max-iters`` (default 20): Polis' base clustering, like its group clustering, stops at 20.
 BASE_ITERS = 20
 GROUP_ITERS = 20
-# Below this many point × centre pairs, plain Lloyd iterations on distance matrices beat
-# bounds (and keep the small parity fixtures on the exact textbook path); above, Hamerly's
-# bounds, with distance matrices for the few points to re-examine and trees for many.
+# Below this many point × centre pairs, plain Lloyd iterations (compiled, see ``kernels``)
+# beat bounds (and keep the small parity fixtures on the exact textbook path); above,
+# Hamerly's bounds, carried from one update to the next.
 DENSE_ASSIGN = 400_000
-DENSE_CHECK = 200_000
 MAX_MAX_K = 5
 K_BUFFER = 4
-SAME_CENTER = 0.01
 
 
 def _first_distinct(points: NDArray[np.float64], k: int) -> NDArray[np.float64]:
@@ -84,62 +83,6 @@ def _clean_start(
             break
         centres = np.vstack([centres, distinct[far]])
     return centres
-
-
-def _assign(points: NDArray[np.float64], centres: NDArray[np.float64]) -> NDArray[np.int64]:
-    if len(centres) <= 8 or len(points) * len(centres) <= DENSE_ASSIGN:
-        # Two (n, k) planes instead of an (n, k, 2) block: the sum over a length-2 axis is slow.
-        dx = np.subtract.outer(points[:, 0], centres[:, 0])
-        dy = np.subtract.outer(points[:, 1], centres[:, 1])
-        dx *= dx
-        dy *= dy
-        dx += dy
-        return np.argmin(dx, axis=1)
-    _, labels = cKDTree(centres).query(points)
-    return np.asarray(labels, dtype=np.int64)
-
-
-class _DenseAssigner:
-    """:func:`_assign` by distance matrices, reusing two (n, k) buffers across iterations.
-
-    Fresh megabyte-sized temporaries are mapped and zero-filled by the kernel at every call;
-    reused buffers make a base k-means iteration about three times faster. Same arithmetic,
-    same labels as :func:`_assign`.
-    """
-
-    def __init__(self, points: NDArray[np.float64], k: int) -> None:
-        self.x = np.ascontiguousarray(points[:, 0:1])
-        self.y = np.ascontiguousarray(points[:, 1:2])
-        self.dx = np.empty((len(points), k))
-        self.dy = np.empty((len(points), k))
-
-    def __call__(self, centres: NDArray[np.float64]) -> NDArray[np.int64]:
-        k = len(centres)
-        dx, dy = self.dx[:, :k], self.dy[:, :k]
-        np.subtract(self.x, centres[:, 0], out=dx)
-        np.subtract(self.y, centres[:, 1], out=dy)
-        np.multiply(dx, dx, out=dx)
-        np.multiply(dy, dy, out=dy)
-        np.add(dx, dy, out=dx)
-        return np.argmin(dx, axis=1)
-
-
-def _same_clustering(a: NDArray[np.float64], b: NDArray[np.float64]) -> bool:
-    """Polis ``same-clustering?``: as many centres, each (sorted) moved less than 0.01."""
-    if a.shape != b.shape:
-        return False
-    if len(a) <= 16:
-        # A handful of centres (group k-means): Python floats, the same IEEE operations.
-        pairs = zip(sorted(map(tuple, a.tolist())), sorted(map(tuple, b.tolist())), strict=True)
-        return all(
-            math.sqrt((xa - xb) * (xa - xb) + (ya - yb) * (ya - yb)) < SAME_CENTER
-            for (xa, ya), (xb, yb) in pairs
-        )
-    sa = a[np.lexsort((a[:, 1], a[:, 0]))]
-    sb = b[np.lexsort((b[:, 1], b[:, 0]))]
-    d = sa - sb
-    # The Euclidean norm of each row, as ``np.linalg.norm(axis=1)`` computes it.
-    return bool(np.all(np.sqrt(d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1]) < SAME_CENTER))
 
 
 @dataclass(frozen=True)
@@ -211,18 +154,10 @@ def kmeans_with_bounds(
         return np.zeros((0, 2)), np.zeros(0, dtype=np.int64), None
     w = np.ones(len(points)) if weights is None else np.asarray(weights, dtype=np.float64)
     centres = _first_distinct(points, k) if start is None else _clean_start(points, start, k)
+    points = np.ascontiguousarray(points, dtype=np.float64)
+    centres = np.ascontiguousarray(centres, dtype=np.float64)
     if len(centres) <= 8 or len(points) * len(centres) <= DENSE_ASSIGN:
-        assign = _DenseAssigner(points, len(centres))
-        weighted = (w * points[:, 0], w * points[:, 1])
-        labels = assign(centres)
-        for _ in range(max_iter):
-            new_centres, labels, _kept = _recentre_kept(points, w, labels, len(centres), weighted)
-            settled = _same_clustering(centres, new_centres)
-            centres = new_centres
-            labels = assign(centres)
-            if settled:
-                break
-        centres, labels, _kept = _recentre_kept(points, w, labels, len(centres), weighted)
+        centres, labels = kernels.lloyd(points, w, centres, max_iter)
         return centres, labels, None
     usable = (
         bounds is not None
@@ -232,137 +167,16 @@ def kmeans_with_bounds(
         and bool(np.array_equal(centres, start))
         and int(bounds.labels.max(initial=0)) < len(centres)
     )
-    return _kmeans_bounded(points, w, centres, max_iter, bounds if usable else None)
-
-
-def _kmeans_bounded(
-    points: NDArray[np.float64],
-    w: NDArray[np.float64],
-    centres: NDArray[np.float64],
-    max_iter: int,
-    bounds: KMeansBounds | None = None,
-) -> tuple[NDArray[np.float64], NDArray[np.int64], KMeansBounds]:
-    """The same Lloyd iterations, with Hamerly's bounds to skip points that cannot move.
-
-    Each point keeps an upper bound on the distance to its centre and a lower bound on the
-    distance to any other; after centres move by δ, only points whose bounds cross are
-    re-assigned. The assignment is exactly Lloyd's (Hamerly 2010), at a fraction of the cost
-    once the centres settle. With ``bounds`` (valid for ``centres``) the first full
-    assignment is replaced by a check of the points whose bounds cross.
-
-    References
-    ----------
-    Hamerly, G. (2010). Making k-means even faster. *SIAM International Conference on Data
-    Mining*, 130–140.
-    """
-    if bounds is None:
-        labels, upper, lower = _two_nearest(points, centres)
+    if bounds is not None and usable:
+        labels = bounds.labels.astype(np.int64, copy=True)
+        upper = bounds.upper.astype(np.float64, copy=True)
+        lower = bounds.lower.astype(np.float64, copy=True)
     else:
-        labels, upper, lower = bounds.labels.copy(), bounds.upper.copy(), bounds.lower.copy()
-        _tighten(points, centres, labels, upper, lower)
-    weighted = (w * points[:, 0], w * points[:, 1])
-    for _ in range(max_iter):
-        new_centres, labels, kept = _recentre_kept(points, w, labels, len(centres), weighted)
-        settled = _same_clustering(centres, new_centres)
-        moved = np.linalg.norm(new_centres - centres[kept], axis=1)
-        centres = new_centres
-        upper += moved[labels]
-        lower -= moved.max(initial=0.0)
-        _tighten(points, centres, labels, upper, lower)
-        if settled:
-            break
-    final, labels, kept = _recentre_kept(points, w, labels, len(centres), weighted)
-    moved = np.linalg.norm(final - centres[kept], axis=1)
-    upper += moved[labels]
-    lower -= moved.max(initial=0.0)
+        labels = np.empty(len(points), dtype=np.int64)
+        upper = np.empty(len(points))
+        lower = np.empty(len(points))
+    final = kernels.lloyd_bounded(points, w, centres, max_iter, labels, upper, lower, usable)
     return final, labels, KMeansBounds(labels, upper, lower)
-
-
-def _tighten(
-    points: NDArray[np.float64],
-    centres: NDArray[np.float64],
-    labels: NDArray[np.int64],
-    upper: NDArray[np.float64],
-    lower: NDArray[np.float64],
-) -> None:
-    """Re-assign, in place, the points whose bounds no longer prove their assignment."""
-    if len(centres) > 1:
-        gaps = _distances(centres)
-        np.fill_diagonal(gaps, np.inf)
-        half_gap = gaps.min(axis=1) / 2
-    else:
-        half_gap = np.full(1, np.inf)
-    bar = half_gap[labels]
-    np.maximum(bar, lower, out=bar)
-    check = np.flatnonzero(upper > bar)
-    if len(check):
-        shift = points[check] - centres[labels[check]]
-        upper[check] = np.sqrt(shift[:, 0] * shift[:, 0] + shift[:, 1] * shift[:, 1])
-        check = check[upper[check] > bar[check]]
-    if len(check) and len(centres) > 1:
-        labels[check], upper[check], lower[check] = _two_nearest(points[check], centres)
-
-
-def _two_nearest(
-    points: NDArray[np.float64], centres: NDArray[np.float64]
-) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
-    """Nearest centre of each point, its distance and the distance to the second nearest."""
-    if len(centres) == 1:
-        shift = points - centres[0]
-        return (
-            np.zeros(len(points), dtype=np.int64),
-            np.sqrt(shift[:, 0] * shift[:, 0] + shift[:, 1] * shift[:, 1]),
-            np.full(len(points), np.inf),
-        )
-    if len(points) * len(centres) <= DENSE_CHECK:
-        dx = np.subtract.outer(points[:, 0], centres[:, 0])
-        dy = np.subtract.outer(points[:, 1], centres[:, 1])
-        dx *= dx
-        dy *= dy
-        dx += dy
-        rows = np.arange(len(points))
-        nearest = np.argmin(dx, axis=1)
-        first = dx[rows, nearest]
-        dx[rows, nearest] = np.inf
-        return nearest, np.sqrt(first), np.sqrt(dx.min(axis=1))
-    dist, nearest = cKDTree(centres).query(points, k=2)
-    return nearest[:, 0].astype(np.int64), dist[:, 0], dist[:, 1]
-
-
-def _recentre(
-    points: NDArray[np.float64], w: NDArray[np.float64], labels: NDArray[np.int64], k: int
-) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-    """Weighted mean of each non-empty cluster; empty clusters disappear, labels follow."""
-    centres, labels, _ = _recentre_kept(points, w, labels, k)
-    return centres, labels
-
-
-def _recentre_kept(
-    points: NDArray[np.float64],
-    w: NDArray[np.float64],
-    labels: NDArray[np.int64],
-    k: int,
-    weighted: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
-) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64]]:
-    """:func:`_recentre`, also returning which old clusters were kept (in order).
-
-    ``weighted``: ``(w·x, w·y)`` when already computed (they do not change between
-    iterations).
-    """
-    wx, wy = (w * points[:, 0], w * points[:, 1]) if weighted is None else weighted
-    mass = np.bincount(labels, weights=w, minlength=k)
-    centres = np.empty((k, 2))
-    centres[:, 0] = np.bincount(labels, weights=wx, minlength=k)
-    centres[:, 1] = np.bincount(labels, weights=wy, minlength=k)
-    members = np.bincount(labels, minlength=k) > 0
-    if members.all():  # no cluster emptied: labels stay as they are
-        centres /= np.where(mass > 0, mass, 1.0)[:, None]
-        return centres, labels, np.arange(k)
-    kept = np.flatnonzero(members)
-    centres = centres[kept] / np.where(mass[kept] > 0, mass[kept], 1.0)[:, None]
-    renumber = np.full(k, -1, dtype=np.int64)
-    renumber[kept] = np.arange(len(kept))
-    return centres, renumber[labels], kept
 
 
 def _distances(points: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -30,6 +30,7 @@ from scipy import sparse
 from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, eigsh
 
 from coprod_engine._random import rng
+from coprod_engine.opinion import kernels
 from coprod_engine.opinion.matrix import VoteMatrix
 
 __all__ = ["Projection", "project", "principal_components", "centred_matrix"]
@@ -88,6 +89,14 @@ def centred_matrix(
     Moderated-out columns are all zeros (Polis' ``zero-out-columns``): their mean is 0, they add
     nothing to the centred matrix, and they count as voted for every participant.
     """
+    table, center, voted = _centring(matrix, mod_out)
+    return _centred_csr(matrix, table), center, voted
+
+
+def _centring(
+    matrix: VoteMatrix, mod_out: NDArray[np.bool_]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
+    """The centred value of every cell key (a table), column means, and voted cells per row."""
     n_rows, n_cols = matrix.shape
     counts3 = matrix.column_tallies
     # Sums of ±1 votes are exact integers, so (A − D) / S is the float mean bit for bit.
@@ -98,10 +107,6 @@ def centred_matrix(
     # The centred value of a vote depends only on (column, vote): one lookup per stored vote.
     table = np.arange(-1.0, 2.0)[None, :] - center[:, None]
     table[mod_out] = 0.0
-    data = table.ravel()[matrix.cell_keys]
-    # int32 row pointers keep scipy from widening (copying) the int32 column indices.
-    indptr = matrix.indptr.astype(np.int32) if matrix.nnz < 2**31 else matrix.indptr
-    centred = sparse.csr_array((data, matrix.indices, indptr), shape=matrix.shape)
     rows_voted = np.diff(matrix.indptr)
     on_mod_out = mod_out[matrix.indices] if mod_out.any() else None
     if on_mod_out is not None:
@@ -110,7 +115,81 @@ def centred_matrix(
     else:
         on_kept = np.zeros(n_rows, dtype=np.int64)
     voted = rows_voted - on_kept + int(mod_out.sum())
-    return centred, center, voted.astype(np.int64)
+    return table.ravel(), center, voted.astype(np.int64)
+
+
+def _centred_csr(matrix: VoteMatrix, table: NDArray[np.float64]) -> sparse.csr_array:
+    data = table[matrix.cell_keys]
+    # int32 row pointers keep scipy from widening (copying) the int32 column indices.
+    indptr = matrix.indptr.astype(np.int32) if matrix.nnz < 2**31 else matrix.indptr
+    return sparse.csr_array((data, matrix.indices, indptr), shape=matrix.shape)
+
+
+class KeyedCentred:
+    """The centred matrix as row pointers, cell keys and the value of each key.
+
+    Products run in compiled kernels (:mod:`coprod_engine.opinion.kernels`) that read the
+    int32 keys instead of a float64 copy of every vote, with scipy's summation order (the same
+    numbers as the CSR matrix, bit for bit).
+    """
+
+    def __init__(self, matrix: VoteMatrix, table: NDArray[np.float64]) -> None:
+        # Unsigned views: numba then skips the negative-index wraparound on every access.
+        self.indptr = np.ascontiguousarray(matrix.indptr, dtype=np.int64).view(np.uint64)
+        self.keys = matrix.cell_keys.view(np.uint32)
+        self.cols = matrix.indices.view(np.uint32)
+        self.table = np.ascontiguousarray(table, dtype=np.float64)
+        self.shape = matrix.shape
+        self.nnz = matrix.nnz
+
+    def __matmul__(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
+        block = _padded(x, self.shape[1])
+        y = kernels.keyed_rows(self.indptr, self.keys, self.cols, self.table, block)
+        return _unpadded(y, x)
+
+    @property
+    def T(self) -> KeyedTransposed:
+        return KeyedTransposed(self)
+
+    def gram(self, v: NDArray[np.float64]) -> NDArray[np.float64]:
+        """``Xᵀ (X v)`` in one pass over the votes."""
+        vector = np.ascontiguousarray(v, dtype=np.float64)
+        return np.asarray(kernels.keyed_gram(self.indptr, self.keys, self.cols, self.table, vector))
+
+    def toarray(self) -> NDArray[np.float64]:
+        return np.asarray(
+            sparse.csr_array(
+                (self.table[self.keys], self.cols, self.indptr), shape=self.shape
+            ).toarray()
+        )
+
+
+class KeyedTransposed:
+    """``Xᵀ`` of a :class:`KeyedCentred` (products only)."""
+
+    def __init__(self, of: KeyedCentred) -> None:
+        self.of = of
+
+    def __matmul__(self, y: NDArray[np.float64]) -> NDArray[np.float64]:
+        of = self.of
+        block = _padded(y, of.shape[0])
+        out = kernels.keyed_columns(of.indptr, of.keys, of.cols, of.table, block, of.shape[1])
+        return _unpadded(out, y)
+
+
+def _padded(x: NDArray[np.float64], n: int) -> NDArray[np.float64]:
+    """``x`` as a C-ordered (n, b) block, ``b`` rounded up to a multiple of 4 with zeros."""
+    block = np.asarray(x, dtype=np.float64).reshape(n, -1)
+    width = -(-block.shape[1] // 4) * 4
+    out = np.zeros((n, width))
+    out[:, : block.shape[1]] = block
+    return out
+
+
+def _unpadded(y: NDArray[np.float64], x: NDArray[np.float64]) -> NDArray[np.float64]:
+    if np.ndim(x) == 1:
+        return np.asarray(y[:, 0])
+    return np.asarray(y[:, : np.shape(x)[1]])
 
 
 def principal_components(
@@ -145,7 +224,7 @@ def principal_components(
 
 
 def _components(
-    centred: sparse.csr_array,
+    centred: sparse.csr_array | KeyedCentred,
     *,
     start: NDArray[np.float64] | None = None,
     basis: NDArray[np.float64] | None = None,
@@ -169,7 +248,14 @@ def _components(
         return _align(_pad(evecs[:, ::-1][:, :k].T, n_cols), start), 0, None, None
     transposed = centred.T
     if centred.nnz <= LANCZOS_MAX_NNZ or n_cols <= N_COMPONENTS + 1:
-        comps, products = _lanczos(lambda v: transposed @ (centred @ v), n_cols, start, seed)
+        if isinstance(centred, KeyedCentred):
+            gram = centred.gram
+        else:
+
+            def gram(v: NDArray[np.float64]) -> NDArray[np.float64]:
+                return np.asarray(transposed @ (centred @ v))
+
+        comps, products = _lanczos(gram, n_cols, start, seed)
         return comps, products, None, None
     if tol is None:
         tol = 1e-12 if centred.nnz <= 1_000_000 else 1e-7
@@ -212,8 +298,8 @@ def _lanczos(
 
 
 def _subspace_iteration(
-    centred: sparse.csr_array,
-    transposed: sparse.csc_array,
+    centred: sparse.csr_array | KeyedCentred,
+    transposed: sparse.csc_array | KeyedTransposed,
     start: NDArray[np.float64] | None,
     basis: NDArray[np.float64] | None,
     seed: int,
@@ -301,9 +387,14 @@ def project(
     ``basis``: the previous update's Ritz block (``Projection.basis``), re-indexed on the
     current statements, to warm-start the block iteration of large matrices.
     """
-    centred, center, voted = centred_matrix(matrix, mod_out)
+    table, center, voted = _centring(matrix, mod_out)
+    n_rows, n_cols = matrix.shape
+    centred = (
+        _centred_csr(matrix, table)
+        if n_rows * n_cols <= DENSE_CELLS
+        else KeyedCentred(matrix, table)
+    )
     comps, iterations, ritz, scores = _components(centred, start=start, basis=basis, seed=seed)
-    n_cols = matrix.shape[1]
     scale = np.sqrt(n_cols / np.maximum(voted, 1))
     participants = (centred @ comps.T if scores is None else scores) * scale[:, None]
     statements = (np.sqrt(n_cols) * (1.0 - center))[:, None] * comps.T

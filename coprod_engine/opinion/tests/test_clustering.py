@@ -69,15 +69,72 @@ def test_it_assigns_exactly_like_plain_lloyd_iterations_with_bounds(
     pts = np.vstack([rng.normal(c, 0.6, size=(400, 2)) for c in ((0, 0), (3, 1), (-2, 2))])
     fast_centres, fast_labels = kmeans(pts, 30, max_iter=100)
     # Plain Lloyd with the same start and stopping rule.
-    centres = clustering._first_distinct(pts, 30)
-    labels = clustering._assign(pts, centres)
-    for _ in range(100):
-        new, labels = clustering._recentre(pts, np.ones(len(pts)), labels, len(centres))
-        settled = clustering._same_clustering(centres, new)
+    centres, labels = _numpy_lloyd(pts, np.ones(len(pts)), clustering._first_distinct(pts, 30), 100)
+    np.testing.assert_array_equal(fast_centres, centres)
+    assert fast_labels.tolist() == labels.tolist()
+
+
+def _numpy_lloyd(
+    points: np.ndarray, w: np.ndarray, centres: np.ndarray, max_iter: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Polis' Lloyd iterations in plain numpy: the oracle of the compiled kernels."""
+
+    def assign(centres: np.ndarray) -> np.ndarray:
+        dx = np.subtract.outer(points[:, 0], centres[:, 0])
+        dy = np.subtract.outer(points[:, 1], centres[:, 1])
+        return np.argmin(dx * dx + dy * dy, axis=1)
+
+    def recentre(labels: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        mass = np.bincount(labels, weights=w, minlength=k)
+        sums = np.stack(
+            [np.bincount(labels, weights=w * points[:, a], minlength=k) for a in (0, 1)], axis=1
+        )
+        kept = np.flatnonzero(np.bincount(labels, minlength=k) > 0)
+        renumber = np.full(k, -1)
+        renumber[kept] = np.arange(len(kept))
+        return sums[kept] / np.where(mass[kept] > 0, mass[kept], 1.0)[:, None], renumber[labels]
+
+    def same(a: np.ndarray, b: np.ndarray) -> bool:
+        if a.shape != b.shape:
+            return False
+        d = a[np.lexsort((a[:, 1], a[:, 0]))] - b[np.lexsort((b[:, 1], b[:, 0]))]
+        return bool(np.all(np.sqrt(d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1]) < 0.01))
+
+    labels = assign(centres)
+    for _ in range(max_iter):
+        new, labels = recentre(labels, len(centres))
+        settled = same(centres, new)
         centres = new
-        labels = clustering._assign(pts, centres)
+        labels = assign(centres)
         if settled:
             break
-    centres, labels = clustering._recentre(pts, np.ones(len(pts)), labels, len(centres))
-    np.testing.assert_allclose(fast_centres, centres, atol=1e-12)
-    assert fast_labels.tolist() == labels.tolist()
+    return recentre(labels, len(centres))
+
+
+@pytest.mark.parametrize("bounded", [False, True])
+@pytest.mark.parametrize(
+    ("n", "k", "weighted", "rounded"),
+    [
+        (40, 100, False, True),
+        (1200, 100, False, False),
+        (900, 100, False, True),
+        (60, 5, True, False),
+    ],
+)
+def test_it_runs_the_compiled_lloyd_iterations_bit_for_bit_like_numpy(
+    n: int, k: int, weighted: bool, rounded: bool, bounded: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coprod_engine.opinion import clustering
+
+    if bounded:  # Hamerly's bounds and the pruned nearest-centre search
+        monkeypatch.setattr(clustering, "DENSE_ASSIGN", 0)
+    rng = np.random.default_rng(n + k)
+    pts = rng.normal(size=(n, 2)) + 2.0 * rng.integers(0, 3, size=(n, 1))
+    if rounded:  # repeated points, ties and clusters that empty
+        pts = np.round(pts, 1)
+    w = rng.integers(1, 20, size=n).astype(np.float64) if weighted else np.ones(n)
+    start = clustering._first_distinct(pts, k)
+    ours = kmeans(pts, k, weights=w if weighted else None, max_iter=20)
+    oracle = _numpy_lloyd(pts, w, start, 20)
+    np.testing.assert_array_equal(ours[0], oracle[0])
+    np.testing.assert_array_equal(ours[1], oracle[1])

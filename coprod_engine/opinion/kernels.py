@@ -1,0 +1,454 @@
+"""Compiled (numba) loops of the opinion map: Polis' base and group k-means.
+
+Each kernel performs the same floating-point operations, in the same order, as the numpy
+code it replaced, so the results are bit-for-bit identical: squared distances as
+``(x − cx)·(x − cx) + (y − cy)·(y − cy)`` with the first minimum winning (``argmin``),
+centres as weighted sums accumulated in point order (``bincount``) divided by the mass, the
+``same-clustering?`` test on lexicographically sorted centres. No ``fastmath`` (it would
+reorder or fuse operations).
+
+The kernels are compiled on first use and cached on disk (``cache=True``): next to this file
+when the package directory is writable, otherwise in ``NUMBA_CACHE_DIR`` — which
+:func:`cache_dir_fallback` points to a per-user temporary directory when it is unset and the
+install is read-only, so a read-only install compiles once per machine instead of failing.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def cache_dir_fallback(package_dir: Path, environ: dict[str, str] | os._Environ[str]) -> None:
+    """Point ``NUMBA_CACHE_DIR`` to a writable directory when ``package_dir`` is read-only."""
+    if environ.get("NUMBA_CACHE_DIR") or os.access(package_dir, os.W_OK):
+        return
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    environ["NUMBA_CACHE_DIR"] = str(Path(tempfile.gettempdir()) / f"coprod-numba-{uid}")
+
+
+cache_dir_fallback(Path(__file__).resolve().parent, os.environ)
+
+import numba  # noqa: E402  (NUMBA_CACHE_DIR must be settled first)
+import numpy as np  # noqa: E402
+from numba import njit  # noqa: E402
+from numpy.typing import NDArray  # noqa: E402
+
+if os.environ.get("NUMBA_CACHE_DIR"):  # numba may have been imported (and configured) before
+    setattr(numba.config, "CACHE_DIR", os.environ["NUMBA_CACHE_DIR"])  # noqa: B010
+
+__all__ = [
+    "lloyd",
+    "lloyd_bounded",
+    "keyed_rows",
+    "keyed_columns",
+    "keyed_gram",
+    "warm_up",
+    "SAME_CENTER",
+]
+
+SAME_CENTER = 0.01
+
+
+@njit(cache=True)
+def _assign(
+    px: NDArray[np.float64],
+    py: NDArray[np.float64],
+    centres: NDArray[np.float64],
+    labels: NDArray[np.int64],
+) -> None:  # pragma: no cover - compiled
+    """Nearest centre of every point (first one on ties), into ``labels``."""
+    k = centres.shape[0]
+    for i in range(px.shape[0]):
+        best = 0
+        dx = px[i] - centres[0, 0]
+        dy = py[i] - centres[0, 1]
+        low = dx * dx + dy * dy
+        for j in range(1, k):
+            dx = px[i] - centres[j, 0]
+            dy = py[i] - centres[j, 1]
+            d = dx * dx + dy * dy
+            if d < low:
+                low = d
+                best = j
+        labels[i] = best
+
+
+@njit(cache=True)
+def _recentre(
+    w: NDArray[np.float64],
+    wx: NDArray[np.float64],
+    wy: NDArray[np.float64],
+    labels: NDArray[np.int64],
+    k: int,
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:  # pragma: no cover - compiled
+    """Weighted mean of each non-empty cluster; empty clusters disappear, ``labels`` follow.
+
+    Returns the new centres and the old index of each kept cluster.
+    """
+    mass = np.zeros(k)
+    sx = np.zeros(k)
+    sy = np.zeros(k)
+    members = np.zeros(k, dtype=np.int64)
+    for i in range(labels.shape[0]):
+        c = labels[i]
+        mass[c] += w[i]
+        sx[c] += wx[i]
+        sy[c] += wy[i]
+        members[c] += 1
+    n_kept = 0
+    for c in range(k):
+        if members[c] > 0:
+            n_kept += 1
+    kept = np.empty(n_kept, dtype=np.int64)
+    centres = np.empty((n_kept, 2))
+    renumber = np.full(k, -1, dtype=np.int64)
+    j = 0
+    for c in range(k):
+        if members[c] > 0:
+            m = mass[c] if mass[c] > 0 else 1.0
+            centres[j, 0] = sx[c] / m
+            centres[j, 1] = sy[c] / m
+            kept[j] = c
+            renumber[c] = j
+            j += 1
+    if n_kept < k:
+        for i in range(labels.shape[0]):
+            labels[i] = renumber[labels[i]]
+    return centres, kept
+
+
+@njit(cache=True)
+def _sorted_rows(a: NDArray[np.float64]) -> NDArray[np.float64]:  # pragma: no cover - compiled
+    """Rows sorted by x then y (insertion sort: at most 100 centres)."""
+    s = a.copy()
+    for i in range(1, s.shape[0]):
+        x = s[i, 0]
+        y = s[i, 1]
+        j = i - 1
+        while j >= 0 and (s[j, 0] > x or (s[j, 0] == x and s[j, 1] > y)):
+            s[j + 1, 0] = s[j, 0]
+            s[j + 1, 1] = s[j, 1]
+            j -= 1
+        s[j + 1, 0] = x
+        s[j + 1, 1] = y
+    return s
+
+
+@njit(cache=True)
+def _same_clustering(
+    a: NDArray[np.float64], b: NDArray[np.float64]
+) -> bool:  # pragma: no cover - compiled
+    """Polis ``same-clustering?``: as many centres, each (sorted) moved less than 0.01."""
+    if a.shape[0] != b.shape[0]:
+        return False
+    sa = _sorted_rows(a)
+    sb = _sorted_rows(b)
+    for i in range(sa.shape[0]):
+        dx = sa[i, 0] - sb[i, 0]
+        dy = sa[i, 1] - sb[i, 1]
+        if not np.sqrt(dx * dx + dy * dy) < SAME_CENTER:
+            return False
+    return True
+
+
+@njit(cache=True)
+def lloyd(
+    points: NDArray[np.float64],
+    w: NDArray[np.float64],
+    centres: NDArray[np.float64],
+    max_iter: int,
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:  # pragma: no cover - compiled
+    """Polis' Lloyd iterations from ``centres``: stop after ``max_iter`` or once settled.
+
+    Returns the final centres (recomputed once more after the last assignment, as Polis
+    does) and each point's centre.
+    """
+    n = points.shape[0]
+    px = points[:, 0].copy()
+    py = points[:, 1].copy()
+    wx = w * px
+    wy = w * py
+    labels = np.empty(n, dtype=np.int64)
+    _assign(px, py, centres, labels)
+    for _ in range(max_iter):
+        new_centres, _kept = _recentre(w, wx, wy, labels, centres.shape[0])
+        settled = _same_clustering(centres, new_centres)
+        centres = new_centres
+        _assign(px, py, centres, labels)
+        if settled:
+            break
+    centres, _kept = _recentre(w, wx, wy, labels, centres.shape[0])
+    return centres, labels
+
+
+@njit(cache=True)
+def _two_nearest(
+    x: float, y: float, centres: NDArray[np.float64]
+) -> tuple[int, float, float]:  # pragma: no cover - compiled
+    """Nearest centre (first on ties), its distance and the distance to the second nearest."""
+    best = 0
+    low = np.inf
+    second = np.inf
+    for j in range(centres.shape[0]):
+        dx = x - centres[j, 0]
+        dy = y - centres[j, 1]
+        d = dx * dx + dy * dy
+        if d < low:
+            second = low
+            low = d
+            best = j
+        elif d < second:
+            second = d
+    return best, np.sqrt(low), np.sqrt(second)
+
+
+@njit(cache=True)
+def _two_nearest_from(
+    x: float,
+    y: float,
+    c: int,
+    centres: NDArray[np.float64],
+    gaps: NDArray[np.float64],
+    near: NDArray[np.int64],
+) -> tuple[int, float, float]:  # pragma: no cover - compiled
+    """:func:`_two_nearest`, scanning centres by their distance to the current centre ``c``.
+
+    A centre ``j`` is at least ``gap(c, j) − d(x, c)`` from the point (triangle inequality), so
+    once that exceeds the second-best distance found, no later centre (sorted by gap) can
+    change the two nearest. The margin of 1e-9 keeps rounding from ever cutting a centre the
+    full scan would pick; ties go to the lower index, as in the full scan. Same result.
+    """
+    dx = x - centres[c, 0]
+    dy = y - centres[c, 1]
+    low = dx * dx + dy * dy
+    best = c
+    second = np.inf
+    own = np.sqrt(low)
+    for m in range(near.shape[1]):
+        j = near[c, m]
+        if gaps[c, j] - own > np.sqrt(second) * (1 + 1e-9) + 1e-300:
+            break
+        dx = x - centres[j, 0]
+        dy = y - centres[j, 1]
+        d = dx * dx + dy * dy
+        if d < low or (d == low and j < best):
+            second = low
+            low = d
+            best = j
+        elif d < second:
+            second = d
+    return best, np.sqrt(low), np.sqrt(second)
+
+
+@njit(cache=True)
+def _tighten(
+    px: NDArray[np.float64],
+    py: NDArray[np.float64],
+    centres: NDArray[np.float64],
+    labels: NDArray[np.int64],
+    upper: NDArray[np.float64],
+    lower: NDArray[np.float64],
+) -> None:  # pragma: no cover - compiled
+    """Re-assign, in place, the points whose bounds no longer prove their assignment."""
+    k = centres.shape[0]
+    if k < 2:
+        return
+    gaps = np.empty((k, k))
+    half_gap = np.full(k, np.inf)
+    for a in range(k):
+        for b in range(k):
+            dx = centres[a, 0] - centres[b, 0]
+            dy = centres[a, 1] - centres[b, 1]
+            gaps[a, b] = np.sqrt(dx * dx + dy * dy)
+            if a != b and gaps[a, b] / 2 < half_gap[a]:
+                half_gap[a] = gaps[a, b] / 2
+    near = np.empty((k, k - 1), dtype=np.int64)
+    for a in range(k):
+        order = np.argsort(gaps[a])
+        m = 0
+        for j in order:
+            if j != a:
+                near[a, m] = j
+                m += 1
+    for i in range(px.shape[0]):
+        c = labels[i]
+        bar = max(half_gap[c], lower[i])
+        if upper[i] > bar:
+            dx = px[i] - centres[c, 0]
+            dy = py[i] - centres[c, 1]
+            upper[i] = np.sqrt(dx * dx + dy * dy)
+            if upper[i] > bar:
+                labels[i], upper[i], lower[i] = _two_nearest_from(
+                    px[i], py[i], c, centres, gaps, near
+                )
+
+
+@njit(cache=True)
+def _widen(
+    old: NDArray[np.float64],
+    new: NDArray[np.float64],
+    kept: NDArray[np.int64],
+    labels: NDArray[np.int64],
+    upper: NDArray[np.float64],
+    lower: NDArray[np.float64],
+) -> None:  # pragma: no cover - compiled
+    """Widen the bounds by how far each centre moved (``upper``) and the largest move."""
+    moved = np.empty(new.shape[0])
+    most = 0.0
+    for j in range(new.shape[0]):
+        dx = new[j, 0] - old[kept[j], 0]
+        dy = new[j, 1] - old[kept[j], 1]
+        moved[j] = np.sqrt(dx * dx + dy * dy)
+        most = max(most, moved[j])
+    for i in range(labels.shape[0]):
+        upper[i] += moved[labels[i]]
+        lower[i] -= most
+
+
+@njit(cache=True)
+def lloyd_bounded(
+    points: NDArray[np.float64],
+    w: NDArray[np.float64],
+    centres: NDArray[np.float64],
+    max_iter: int,
+    labels: NDArray[np.int64],
+    upper: NDArray[np.float64],
+    lower: NDArray[np.float64],
+    have_bounds: bool,
+) -> NDArray[np.float64]:  # pragma: no cover - compiled
+    """:func:`lloyd` with Hamerly's bounds; ``labels``, ``upper``, ``lower`` updated in place.
+
+    Without ``have_bounds`` every point is first measured against every centre; with them
+    (valid for ``centres``) only the points whose bounds cross. Same labels and centres as
+    :func:`lloyd` (Hamerly 2010). Returns the final centres.
+    """
+    px = points[:, 0].copy()
+    py = points[:, 1].copy()
+    wx = w * px
+    wy = w * py
+    if have_bounds:
+        _tighten(px, py, centres, labels, upper, lower)
+    else:
+        for i in range(px.shape[0]):
+            labels[i], upper[i], lower[i] = _two_nearest(px[i], py[i], centres)
+    for _ in range(max_iter):
+        new_centres, kept = _recentre(w, wx, wy, labels, centres.shape[0])
+        settled = _same_clustering(centres, new_centres)
+        _widen(centres, new_centres, kept, labels, upper, lower)
+        centres = new_centres
+        _tighten(px, py, centres, labels, upper, lower)
+        if settled:
+            break
+    final, kept = _recentre(w, wx, wy, labels, centres.shape[0])
+    _widen(centres, final, kept, labels, upper, lower)
+    return final
+
+
+# --- Products with the centred vote matrix, straight from the int32 cell keys -------------
+#
+# The centred value of a stored vote is ``table[key]`` (``key = 3·column + vote + 1``), so the
+# products never materialise the float64 data array. Each loop accumulates in the order of
+# scipy's ``csr_matvec(s)`` / ``csc_matvec(s)`` (rows ascending, cells in stored order, each
+# sum starting from 0.0), so the results are bit-for-bit those of the CSR matrix.
+
+
+@njit(cache=True)
+def keyed_rows(
+    indptr: NDArray[np.uint64],
+    keys: NDArray[np.uint32],
+    cols: NDArray[np.uint32],
+    table: NDArray[np.float64],
+    x: NDArray[np.float64],
+) -> NDArray[np.float64]:  # pragma: no cover - compiled
+    """``X @ x`` for a block ``x`` of shape (n_columns, b), ``b`` a multiple of 4.
+
+    Four sums at a time stay in registers; each still adds its terms in stored order.
+    """
+    n_rows = indptr.shape[0] - 1
+    y = np.zeros((n_rows, x.shape[1]))
+    for r in range(n_rows):
+        for j in range(0, x.shape[1], 4):
+            y0 = 0.0
+            y1 = 0.0
+            y2 = 0.0
+            y3 = 0.0
+            for at in range(indptr[r], indptr[r + 1]):
+                a = table[keys[at]]
+                col = cols[at]
+                y0 += a * x[col, j]
+                y1 += a * x[col, j + 1]
+                y2 += a * x[col, j + 2]
+                y3 += a * x[col, j + 3]
+            y[r, j] = y0
+            y[r, j + 1] = y1
+            y[r, j + 2] = y2
+            y[r, j + 3] = y3
+    return y
+
+
+@njit(cache=True)
+def keyed_columns(
+    indptr: NDArray[np.uint64],
+    keys: NDArray[np.uint32],
+    cols: NDArray[np.uint32],
+    table: NDArray[np.float64],
+    y: NDArray[np.float64],
+    n_cols: int,
+) -> NDArray[np.float64]:  # pragma: no cover - compiled
+    """``Xᵀ @ y`` for a block ``y`` of shape (n_rows, b), ``b`` a multiple of 4."""
+    out = np.zeros((n_cols, y.shape[1]))
+    for r in range(indptr.shape[0] - 1):
+        for j in range(0, y.shape[1], 4):
+            y0 = y[r, j]
+            y1 = y[r, j + 1]
+            y2 = y[r, j + 2]
+            y3 = y[r, j + 3]
+            for at in range(indptr[r], indptr[r + 1]):
+                a = table[keys[at]]
+                col = cols[at]
+                out[col, j] += a * y0
+                out[col, j + 1] += a * y1
+                out[col, j + 2] += a * y2
+                out[col, j + 3] += a * y3
+    return out
+
+
+@njit(cache=True)
+def keyed_gram(
+    indptr: NDArray[np.uint64],
+    keys: NDArray[np.uint32],
+    cols: NDArray[np.uint32],
+    table: NDArray[np.float64],
+    v: NDArray[np.float64],
+) -> NDArray[np.float64]:  # pragma: no cover - compiled
+    """``Xᵀ (X v)`` in one pass: each row's sum is complete before it is scattered back."""
+    out = np.zeros(v.shape[0])
+    for r in range(indptr.shape[0] - 1):
+        s = 0.0
+        for at in range(indptr[r], indptr[r + 1]):
+            s += table[keys[at]] * v[cols[at]]
+        for at in range(indptr[r], indptr[r + 1]):
+            out[cols[at]] += table[keys[at]] * s
+    return out
+
+
+def warm_up() -> None:
+    """Compile (or load from the cache) every kernel for the argument types the map uses.
+
+    Kernels are otherwise compiled lazily at their first call, which can be deep inside the
+    first large map; a long-lived worker may call this once at start-up.
+    """
+    points = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    w = np.ones(3)
+    lloyd(points, w, points[:2].copy(), 2)
+    labels = np.zeros(3, dtype=np.int64)
+    lloyd_bounded(points, w, points[:2].copy(), 2, labels, np.zeros(3), np.zeros(3), False)
+    indptr = np.array([0, 1], dtype=np.uint64)
+    keys = np.array([2], dtype=np.uint32)
+    cols = np.array([0], dtype=np.uint32)
+    table = np.zeros(3)
+    keyed_rows(indptr, keys, cols, table, np.zeros((1, 4)))
+    keyed_columns(indptr, keys, cols, table, np.zeros((1, 4)), 1)
+    keyed_gram(indptr, keys, cols, table, np.zeros(1))
