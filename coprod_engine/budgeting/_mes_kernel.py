@@ -12,35 +12,26 @@ is monotonic, so the rounded products decide unless equal, then the errors do). 
 close call returns :data:`CLOSE`, and the caller re-runs that share on the numpy/rational
 path. The numpy implementation stays the reference the tests compare against.
 
-Compiled functions are cached on disk (``cache=True``: in ``__pycache__`` next to this
-file, else numba's user cache directory, or ``NUMBA_CACHE_DIR``). Where no cache directory
-is writable (a read-only install), the kernel is compiled in memory at the first call.
+Compiled functions are cached on disk as :mod:`coprod_engine._compiled` sets out (a
+temporary directory for read-only installs, in memory as the last resort).
 """
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable
-from typing import Any
+from pathlib import Path
 
-import numba
 import numpy as np
 from numpy.typing import NDArray
+
+from coprod_engine._compiled import jit as _jit
+from coprod_engine._compiled import settle_cache_dir
+
+settle_cache_dir(Path(__file__).resolve().parent)
 
 TOLERANCE = 1e-9
 DONE = 0  # the run ended: nothing left is affordable
 CLOSE = 1  # a call too close to certify: re-run this share on the exact path
 OVER = 2  # purchases exceeded ``limit``: the bought list is a prefix that overspends
-
-
-def _jit(function: Callable[..., Any]) -> Any:
-    """``numba.njit(cache=True)``, or without the disk cache if it has nowhere to write."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", numba.NumbaWarning)
-            return numba.njit(cache=True)(function)
-    except RuntimeError:  # "cannot cache function ...: no locator available"
-        return numba.njit(cache=False)(function)
 
 
 @_jit

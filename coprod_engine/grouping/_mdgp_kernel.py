@@ -15,42 +15,21 @@ without a new overall best, 1 once ``target`` is reached) and
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
-import numba
 import numpy as np
-from numba import njit
+
+from coprod_engine._compiled import jit, settle_cache_dir
 
 _INT_IT, _INT_SINCE, _INT_STALE, _INT_REACHED = 0, 1, 2, 3
 _F_VALUE, _F_BEST, _F_ANCHOR, _F_ROUND = 0, 1, 2, 3
 _EPS = 1e-9
 
 
-def _ensure_cache_dir() -> None:
-    """Cache compiled code in a temporary directory when the install is read-only.
-
-    numba caches next to the source (``__pycache__``) or in the user's cache directory; when
-    neither is writable (a read-only install under a read-only home), ``cache=True`` would
-    fail at import, so the cache goes to ``$TMPDIR/coprod-numba-cache`` instead.
-    """
-    if numba.config.CACHE_DIR:
-        return
-    here = Path(__file__).resolve().parent
-    pycache = here / "__pycache__"
-    target = pycache if pycache.is_dir() else here
-    if os.access(target, os.W_OK):
-        return
-    fallback = Path(tempfile.gettempdir()) / "coprod-numba-cache"
-    fallback.mkdir(parents=True, exist_ok=True)
-    numba.config.CACHE_DIR = str(fallback)
+settle_cache_dir(Path(__file__).resolve().parent)
 
 
-_ensure_cache_dir()
-
-
-@njit(cache=True)
+@jit
 def _next(rstate: np.ndarray) -> np.uint64:  # pragma: no cover - compiled
     """splitmix64 (Steele, Lea & Flood 2014): the next 64 random bits."""
     z = rstate[0] + np.uint64(0x9E3779B97F4A7C15)
@@ -60,19 +39,19 @@ def _next(rstate: np.ndarray) -> np.uint64:  # pragma: no cover - compiled
     return z ^ (z >> np.uint64(31))
 
 
-@njit(cache=True)
+@jit
 def _below(rstate: np.ndarray, k: int) -> int:  # pragma: no cover - compiled
     """A random integer in ``[0, k)``."""
     return int(_next(rstate) % np.uint64(k))
 
 
-@njit(cache=True)
+@jit
 def _uniform(rstate: np.ndarray) -> float:  # pragma: no cover - compiled
     """A random float in ``[0, 1)``."""
     return float(_next(rstate) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
 
 
-@njit(cache=True)
+@jit
 def _relabel(d, labels, sizes, S, i, b):  # pragma: no cover
     """Move element ``i`` to group ``b``: two columns of ``S`` in O(n)."""
     a = labels[i]
@@ -84,7 +63,7 @@ def _relabel(d, labels, sizes, S, i, b):  # pragma: no cover
     sizes[b] += 1
 
 
-@njit(cache=True)
+@jit
 def _reset(d, labels, sizes, S, source):  # pragma: no cover
     """Load ``source`` as the current grouping; return its objective."""
     n = d.shape[0]
@@ -102,7 +81,7 @@ def _reset(d, labels, sizes, S, source):  # pragma: no cover
     return 0.5 * value
 
 
-@njit(cache=True)
+@jit
 def _shuffled(profile, rstate):  # pragma: no cover
     """A random grouping with group sizes ``profile`` (Fisher-Yates)."""
     n = 0
@@ -120,7 +99,7 @@ def _shuffled(profile, rstate):  # pragma: no cover
     return out
 
 
-@njit(cache=True)
+@jit
 def _step(
     d, dmin, lower, upper, labels, sizes, S, tabu, it, value, best, tenure, flexible, rstate
 ):  # pragma: no cover
@@ -201,7 +180,7 @@ def _step(
     return best_gain
 
 
-@njit(cache=True)
+@jit
 def _perturb(
     d, lower, upper, labels, sizes, S, tabu, it, tenure, strength, rstate
 ):  # pragma: no cover
@@ -256,7 +235,7 @@ def _perturb(
     return 0.5 * value
 
 
-@njit(cache=True)
+@jit
 def iterated_tabu(  # pragma: no cover - compiled
     d, lower, upper, profile, labels, sizes, S, tabu, best_labels, anchor_labels,
     round_labels, ints, floats, rstate, steps, target, tenure, depth, strength,
@@ -324,7 +303,7 @@ def iterated_tabu(  # pragma: no cover - compiled
     return done
 
 
-@njit(cache=True)
+@jit
 def start_state(d, labels, sizes, S):  # pragma: no cover
     """Load ``labels`` (a copy) as the current grouping; its objective."""
     return _reset(d, labels, sizes, S, labels.copy())

@@ -9,36 +9,23 @@ reorder or fuse operations).
 
 The kernels are compiled on first use and cached on disk (``cache=True``): next to this file
 when the package directory is writable, otherwise in ``NUMBA_CACHE_DIR`` — which
-:func:`cache_dir_fallback` points to a per-user temporary directory when it is unset and the
+:func:`coprod_engine._compiled.cache_dir_fallback` points to a per-user temporary directory when it is unset and the
 install is read-only, so a read-only install compiles once per machine instead of failing.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
+import numpy as np
+from numpy.typing import NDArray
 
-def cache_dir_fallback(package_dir: Path, environ: dict[str, str] | os._Environ[str]) -> None:
-    """Point ``NUMBA_CACHE_DIR`` to a writable directory when ``package_dir`` is read-only."""
-    if environ.get("NUMBA_CACHE_DIR") or os.access(package_dir, os.W_OK):
-        return
-    uid = os.getuid() if hasattr(os, "getuid") else 0
-    environ["NUMBA_CACHE_DIR"] = str(Path(tempfile.gettempdir()) / f"coprod-numba-{uid}")
+from coprod_engine._compiled import cache_dir_fallback, jit, settle_cache_dir
 
-
-cache_dir_fallback(Path(__file__).resolve().parent, os.environ)
-
-import numba  # noqa: E402  (NUMBA_CACHE_DIR must be settled first)
-import numpy as np  # noqa: E402
-from numba import njit  # noqa: E402
-from numpy.typing import NDArray  # noqa: E402
-
-if os.environ.get("NUMBA_CACHE_DIR"):  # numba may have been imported (and configured) before
-    setattr(numba.config, "CACHE_DIR", os.environ["NUMBA_CACHE_DIR"])  # noqa: B010
+settle_cache_dir(Path(__file__).resolve().parent)
 
 __all__ = [
+    "cache_dir_fallback",
     "lloyd",
     "lloyd_bounded",
     "keyed_rows",
@@ -51,7 +38,7 @@ __all__ = [
 SAME_CENTER = 0.01
 
 
-@njit(cache=True)
+@jit
 def _assign(
     px: NDArray[np.float64],
     py: NDArray[np.float64],
@@ -75,7 +62,7 @@ def _assign(
         labels[i] = best
 
 
-@njit(cache=True)
+@jit
 def _recentre(
     w: NDArray[np.float64],
     wx: NDArray[np.float64],
@@ -119,7 +106,7 @@ def _recentre(
     return centres, kept
 
 
-@njit(cache=True)
+@jit
 def _sorted_rows(a: NDArray[np.float64]) -> NDArray[np.float64]:  # pragma: no cover - compiled
     """Rows sorted by x then y (insertion sort: at most 100 centres)."""
     s = a.copy()
@@ -136,7 +123,7 @@ def _sorted_rows(a: NDArray[np.float64]) -> NDArray[np.float64]:  # pragma: no c
     return s
 
 
-@njit(cache=True)
+@jit
 def _same_clustering(
     a: NDArray[np.float64], b: NDArray[np.float64]
 ) -> bool:  # pragma: no cover - compiled
@@ -153,7 +140,7 @@ def _same_clustering(
     return True
 
 
-@njit(cache=True)
+@jit
 def lloyd(
     points: NDArray[np.float64],
     w: NDArray[np.float64],
@@ -183,7 +170,7 @@ def lloyd(
     return centres, labels
 
 
-@njit(cache=True)
+@jit
 def _two_nearest(
     x: float, y: float, centres: NDArray[np.float64]
 ) -> tuple[int, float, float]:  # pragma: no cover - compiled
@@ -204,7 +191,7 @@ def _two_nearest(
     return best, np.sqrt(low), np.sqrt(second)
 
 
-@njit(cache=True)
+@jit
 def _two_nearest_from(
     x: float,
     y: float,
@@ -242,7 +229,7 @@ def _two_nearest_from(
     return best, np.sqrt(low), np.sqrt(second)
 
 
-@njit(cache=True)
+@jit
 def _tighten(
     px: NDArray[np.float64],
     py: NDArray[np.float64],
@@ -285,7 +272,7 @@ def _tighten(
                 )
 
 
-@njit(cache=True)
+@jit
 def _widen(
     old: NDArray[np.float64],
     new: NDArray[np.float64],
@@ -307,7 +294,7 @@ def _widen(
         lower[i] -= most
 
 
-@njit(cache=True)
+@jit
 def lloyd_bounded(
     points: NDArray[np.float64],
     w: NDArray[np.float64],
@@ -354,7 +341,7 @@ def lloyd_bounded(
 # sum starting from 0.0), so the results are bit-for-bit those of the CSR matrix.
 
 
-@njit(cache=True)
+@jit
 def keyed_rows(
     indptr: NDArray[np.uint64],
     keys: NDArray[np.uint32],
@@ -388,7 +375,7 @@ def keyed_rows(
     return y
 
 
-@njit(cache=True)
+@jit
 def keyed_columns(
     indptr: NDArray[np.uint64],
     keys: NDArray[np.uint32],
@@ -415,7 +402,7 @@ def keyed_columns(
     return out
 
 
-@njit(cache=True)
+@jit
 def keyed_gram(
     indptr: NDArray[np.uint64],
     keys: NDArray[np.uint32],

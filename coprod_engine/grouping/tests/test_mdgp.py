@@ -264,17 +264,6 @@ def test_it_picks_the_best_swap_despite_the_bounded_scan(n: int, groups: int, se
         assert gain == -np.inf
 
 
-def test_it_caches_compiled_code_in_a_temporary_directory_when_read_only(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.setattr(_kernel.numba.config, "CACHE_DIR", "")
-    monkeypatch.setattr(_kernel.os, "access", lambda *args: False)
-    monkeypatch.setattr(_kernel.tempfile, "gettempdir", lambda: str(tmp_path))
-    _kernel._ensure_cache_dir()
-    assert str(tmp_path / "coprod-numba-cache") == _kernel.numba.config.CACHE_DIR
-    assert (tmp_path / "coprod-numba-cache").is_dir()
-
-
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_it_comes_within_half_a_percent_on_the_ds_instance_at_fixed_steps(
     shared_data: Path, seed: int

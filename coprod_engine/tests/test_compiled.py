@@ -1,10 +1,10 @@
-"""The compiled kernels' disk cache on a read-only install."""
+"""Where the compiled kernels are cached, also on a read-only install."""
 
 from pathlib import Path
 
 import pytest
 
-from coprod_engine.opinion import kernels
+from coprod_engine import _compiled as kernels
 
 
 def test_it_moves_the_numba_cache_to_a_temporary_directory_on_a_read_only_install(
