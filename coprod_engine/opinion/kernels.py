@@ -7,10 +7,10 @@ centres as weighted sums accumulated in point order (``bincount``) divided by th
 ``same-clustering?`` test on lexicographically sorted centres. No ``fastmath`` (it would
 reorder or fuse operations).
 
-The kernels are compiled on first use and cached on disk (``cache=True``): next to this file
-when the package directory is writable, otherwise in ``NUMBA_CACHE_DIR`` — which
-:func:`coprod_engine._compiled.cache_dir_fallback` points to a per-user temporary directory when it is unset and the
-install is read-only, so a read-only install compiles once per machine instead of failing.
+The kernels are compiled on first use and cached on disk as :mod:`coprod_engine._compiled`
+sets out: next to this file when the package directory is writable, otherwise in a per-user
+temporary directory (``NUMBA_CACHE_DIR``), so a read-only install compiles once per machine
+instead of failing.
 """
 
 from __future__ import annotations
