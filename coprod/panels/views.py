@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,8 +32,8 @@ from coprod.panels.selectors import (
     quotas_explained,
     volunteering_of,
 )
-from coprod.processes.models import Phase
-from coprod.processes.views import method_object_or_404, require, visible_process_or_404
+from coprod.processes.method_setup import method_setup_page
+from coprod.processes.views import method_object_or_404
 
 
 def panel_or_404(request: HttpRequest, pk: int) -> Panel:
@@ -59,22 +60,17 @@ def _context(request: HttpRequest, panel: Panel, **extra: object) -> dict[str, o
 
 @login_required
 def panel_create(request: AuthenticatedRequest, slug: str, phase_id: int) -> HttpResponse:
-    process = visible_process_or_404(request, slug)
-    require(request, "processes.facilitate", process)
-    phase = get_object_or_404(Phase, pk=phase_id, process=process)
-    form = PanelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in PanelForm.Meta.fields}
-        try:
-            panel = services.panel_create(phase=phase, fields=fields)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The panel is ready: import its pool or share its form."))
-            return redirect("panels:pool", panel.pk)
-    context = {"form": form, "process": process, "phase": phase}
-    return render(
-        request, "panels/panel_form.html", context, status=INVALID if form.is_bound else 200
+    return method_setup_page(
+        request,
+        slug,
+        phase_id,
+        form_class=PanelForm,
+        create=lambda phase, form: services.panel_create(
+            phase=phase, fields={name: form.cleaned_data[name] for name in PanelForm.Meta.fields}
+        ),
+        template="panels/panel_form.html",
+        success_message=_("The panel is ready: import its pool or share its form."),
+        next_url=lambda panel: reverse("panels:pool", args=[panel.pk]),
     )
 
 

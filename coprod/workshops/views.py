@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 from coprod.http import INVALID, AuthenticatedRequest, signed_in_user
 from coprod.processes import services as spine
 from coprod.processes.forms import JoinForm
-from coprod.processes.models import Phase
+from coprod.processes.method_setup import method_setup_page
 from coprod.processes.roles import participation_of
-from coprod.processes.views import method_object_or_404, require, visible_process_or_404
+from coprod.processes.views import method_object_or_404
 from coprod.workshops import selectors, services
 from coprod.workshops.forms import (
     CandidateFilterForm,
@@ -54,22 +54,18 @@ def _running(request: HttpRequest, pk: int) -> Workshop:
 
 @login_required
 def workshop_create(request: AuthenticatedRequest, slug: str, phase_id: int) -> HttpResponse:
-    process = visible_process_or_404(request, slug)
-    require(request, "processes.facilitate", process)
-    phase = get_object_or_404(Phase, pk=phase_id, process=process)
-    form = WorkshopForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in WorkshopForm.Meta.fields}
-        try:
-            workshop = services.workshop_create(phase=phase, fields=fields)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The workshop is open for registration."))
-            return redirect("workshops:workshop", workshop.pk)
-    status = INVALID if form.is_bound else 200
-    context = {"form": form, "process": process, "phase": phase}
-    return render(request, "workshops/workshop_form.html", context, status=status)
+    return method_setup_page(
+        request,
+        slug,
+        phase_id,
+        form_class=WorkshopForm,
+        create=lambda phase, form: services.workshop_create(
+            phase=phase, fields={name: form.cleaned_data[name] for name in WorkshopForm.Meta.fields}
+        ),
+        template="workshops/workshop_form.html",
+        success_message=_("The workshop is open for registration."),
+        next_url=lambda workshop: reverse("workshops:workshop", args=[workshop.pk]),
+    )
 
 
 def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
