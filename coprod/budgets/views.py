@@ -6,7 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,16 +35,11 @@ from coprod.http import INVALID, AuthenticatedRequest, button_action, signed_in_
 from coprod.processes.method_setup import method_setup_page
 from coprod.processes.roles import participation_of
 from coprod.processes.selectors import accepts_paper, paper_deadline
-from coprod.processes.views import method_object_or_404
+from coprod.processes.views import method_object_or_404, require
 
 
 def budget_or_404(request: HttpRequest, pk: int) -> Budget:
     return method_object_or_404(request, Budget.objects.all(), pk)
-
-
-def require_budget(request: HttpRequest, perm: str, budget: Budget) -> None:
-    if not request.user.has_perm(perm, budget):
-        raise PermissionDenied
 
 
 @login_required
@@ -97,7 +92,7 @@ def budget_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ballot_submit(request: HttpRequest, pk: int) -> HttpResponse:
     budget = budget_or_404(request, pk)
-    require_budget(request, "budgets.vote", budget)
+    require(request, "budgets.vote", budget)
     voter = participation_of(request.user, budget.process)
     form = BallotForm(request.POST, budget=budget)
     if form.is_valid() and voter is not None:
@@ -122,7 +117,7 @@ def ballot_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def projects(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     budget = budget_or_404(request, pk)
-    require_budget(request, "budgets.run", budget)
+    require(request, "budgets.run", budget)
     form = ProjectForm(request.POST or None, budget=budget)
     locked = budget_has_votes(budget)
     if request.method == "POST" and form.is_valid():
@@ -157,7 +152,7 @@ def projects(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def budget_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Change the budget's settings; those that give ballots their meaning are locked once cast."""
     budget = budget_or_404(request, pk)
-    require_budget(request, "budgets.run", budget)
+    require(request, "budgets.run", budget)
     locked = budget_has_votes(budget)
     form = BudgetForm(request.POST or None, instance=budget, locked=locked)
     if request.method == "POST" and form.is_valid():
@@ -178,7 +173,7 @@ def budget_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def project_edit(request: AuthenticatedRequest, pk: int, project_id: int) -> HttpResponse:
     budget = budget_or_404(request, pk)
-    require_budget(request, "budgets.run", budget)
+    require(request, "budgets.run", budget)
     project = get_object_or_404(Project, pk=project_id, budget=budget)
     locked = budget_has_votes(budget)
     form = ProjectEditForm(request.POST or None, instance=project, locked=locked)
@@ -208,7 +203,7 @@ def project_edit(request: AuthenticatedRequest, pk: int, project_id: int) -> Htt
 @login_required
 def project_remove(request: AuthenticatedRequest, pk: int, project_id: int) -> HttpResponse:
     budget = budget_or_404(request, pk)
-    require_budget(request, "budgets.run", budget)
+    require(request, "budgets.run", budget)
     project = get_object_or_404(Project, pk=project_id, budget=budget)
     button_action(
         request,
@@ -222,7 +217,7 @@ def project_remove(request: AuthenticatedRequest, pk: int, project_id: int) -> H
 @login_required
 def reopen(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     budget = budget_or_404(request, pk)
-    require_budget(request, "budgets.run", budget)
+    require(request, "budgets.run", budget)
     opened = button_action(
         request, lambda: services.budget_open(budget=budget), _("The vote is open again.")
     )
@@ -233,7 +228,7 @@ def reopen(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     budget = budget_or_404(request, pk)
-    require_budget(request, "budgets.run", budget)
+    require(request, "budgets.run", budget)
     services.budget_close(budget=budget)
     messages.success(request, _("The vote is closed and counted."))
     return redirect("budgets:results", budget.pk)
@@ -241,7 +236,7 @@ def close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     budget = budget_or_404(request, pk)
-    require_budget(request, "budgets.see_results", budget)
+    require(request, "budgets.see_results", budget)
     result = latest_result(budget) if not budget.is_open else None
     if result is None:
         # Facilitators follow the count before the close; it is stored like the final one.
@@ -264,7 +259,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def paper_ballots(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     budget = budget_or_404(request, pk)
-    require_budget(request, "budgets.run", budget)
+    require(request, "budgets.run", budget)
     form = PaperEntryForm(request.POST or None, budget=budget)
     if request.method == "POST" and form.is_valid():
         try:
@@ -308,7 +303,7 @@ def paper_ballots(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def paper_discard(request: AuthenticatedRequest, pk: int, entry_id: int) -> HttpResponse:
     budget = budget_or_404(request, pk)
-    require_budget(request, "budgets.run", budget)
+    require(request, "budgets.run", budget)
     entry = get_object_or_404(PaperEntry, pk=entry_id, paper_ballot__budget=budget)
     button_action(
         request,
@@ -321,7 +316,7 @@ def paper_discard(request: AuthenticatedRequest, pk: int, entry_id: int) -> Http
 @login_required
 def export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     budget = budget_or_404(request, pk)
-    require_budget(request, "budgets.run", budget)
+    require(request, "budgets.run", budget)
     response = HttpResponse(budget_pabulib(budget), content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="budget-{budget.pk}.pb"'
     return response
@@ -331,7 +326,7 @@ def export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def to_actions(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     budget = budget_or_404(request, pk)
-    require_budget(request, "budgets.run", budget)
+    require(request, "budgets.run", budget)
     try:
         actions = services.projects_to_actions(budget=budget)
     except ValidationError as error:

@@ -33,16 +33,11 @@ from coprod.panels.selectors import (
     volunteering_of,
 )
 from coprod.processes.method_setup import method_setup_page
-from coprod.processes.views import method_object_or_404
+from coprod.processes.views import method_object_or_404, require
 
 
 def panel_or_404(request: HttpRequest, pk: int) -> Panel:
     return method_object_or_404(request, Panel.objects.all(), pk)
-
-
-def require_panel(request: HttpRequest, perm: str, panel: Panel) -> None:
-    if not request.user.has_perm(perm, panel):
-        raise PermissionDenied
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -90,7 +85,7 @@ def panel_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def volunteer(request: HttpRequest, pk: int) -> HttpResponse:
     """The recruitment form: public, works without JavaScript and on a phone."""
     panel = panel_or_404(request, pk)
-    require_panel(request, "panels.volunteer", panel)
+    require(request, "panels.volunteer", panel)
     user = request.user if request.user.is_authenticated else None
     initial = {"name": getattr(user, "display_name", ""), "email": getattr(user, "email", "")}
     form = VolunteerForm(request.POST or None, panel=panel, initial=initial)
@@ -129,7 +124,7 @@ def volunteer(request: HttpRequest, pk: int) -> HttpResponse:
 def pool(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The pool (facilitators only: names and e-mails) and the CSV import."""
     panel = panel_or_404(request, pk)
-    require_panel(request, "panels.run", panel)
+    require(request, "panels.run", panel)
     form = PoolImportForm(request.POST or None, request.FILES or None)
     file_errors: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -212,7 +207,7 @@ def _quotas_context(request: HttpRequest, panel: Panel, form: QuotasForm) -> dic
 def quotas(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The quota editor: targets, pool composition and feasibility (Check, or as you type)."""
     panel = panel_or_404(request, pk)
-    require_panel(request, "panels.run", panel)
+    require(request, "panels.run", panel)
     form = QuotasForm(request.POST or None, panel=panel)
     if request.method == "POST" and form.is_valid() and request.POST.get("action") == "save":
         try:
@@ -233,7 +228,7 @@ def quotas(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def draw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Announce the seed (which freezes the pool), then run the draw; replace who declines."""
     panel = panel_or_404(request, pk)
-    require_panel(request, "panels.run", panel)
+    require(request, "panels.run", panel)
     form = AnnounceForm(request.POST or None)
     action = request.POST.get("action")
     if request.method == "POST" and form.is_valid():
@@ -270,7 +265,7 @@ def draw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def member_update(request: AuthenticatedRequest, pk: int, member_id: int) -> HttpResponse:
     panel = panel_or_404(request, pk)
-    require_panel(request, "panels.run", panel)
+    require(request, "panels.run", panel)
     member = get_object_or_404(Member, pk=member_id, draw__panel=panel)
     try:
         if request.POST.get("action") == "confirm":
@@ -309,7 +304,7 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
 def bundle(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The replay bundle: ``coprod-engine panel replay`` on it gives the same panel."""
     panel = panel_or_404(request, pk)
-    require_panel(request, "panels.run", panel)
+    require(request, "panels.run", panel)
     record = draw_of(panel)
     if record is None:
         raise Http404

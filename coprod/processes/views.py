@@ -70,8 +70,9 @@ def method_object_or_404[M: Model](request: HttpRequest, queryset: QuerySet[M], 
     return obj
 
 
-def require(request: HttpRequest, perm: str, process: Process) -> None:
-    if not request.user.has_perm(perm, process):
+def require(request: HttpRequest, perm: str, obj: Model) -> None:
+    """Refuse (403) unless the person holds ``perm`` on ``obj`` (a process or a method object)."""
+    if not request.user.has_perm(perm, obj):
         raise PermissionDenied
 
 

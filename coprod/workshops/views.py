@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from coprod.processes import services as spine
 from coprod.processes.forms import JoinForm
 from coprod.processes.method_setup import method_setup_page
 from coprod.processes.roles import participation_of
-from coprod.processes.views import method_object_or_404
+from coprod.processes.views import method_object_or_404, require
 from coprod.workshops import selectors, services
 from coprod.workshops.forms import (
     CandidateFilterForm,
@@ -41,14 +40,9 @@ def workshop_or_404(request: HttpRequest, pk: int) -> Workshop:
     return method_object_or_404(request, Workshop.objects.all(), pk)
 
 
-def require_workshop(request: HttpRequest, perm: str, obj: Model) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 def _running(request: HttpRequest, pk: int) -> Workshop:
     workshop = workshop_or_404(request, pk)
-    require_workshop(request, "workshops.run", workshop)
+    require(request, "workshops.run", workshop)
     return workshop
 
 
@@ -91,7 +85,7 @@ def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def register(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Register oneself; a person not yet in the process joins it first, on the same form."""
     workshop = workshop_or_404(request, pk)
-    require_workshop(request, "workshops.register", workshop)
+    require(request, "workshops.register", workshop)
     participant = participation_of(request.user, workshop.process)
     form = JoinForm(request.POST or None) if participant is None else None
     if request.method == "POST":
@@ -324,10 +318,10 @@ def table_detail(request: HttpRequest, pk: int, table_id: int) -> HttpResponse:
     table = get_object_or_404(
         Table.objects.select_related("round__workshop"), pk=table_id, round__workshop=workshop
     )
-    require_workshop(request, "workshops.see_table", table)
+    require(request, "workshops.see_table", table)
     if request.method != "POST":
         return render(request, "workshops/table.html", _table_context(request, table))
-    require_workshop(request, "workshops.take_notes", table)
+    require(request, "workshops.take_notes", table)
     if "text" in request.POST:
         note_form = NoteForm(request.POST)
         if not note_form.is_valid():
