@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -32,9 +32,15 @@ METHOD_KEY = "opinion_map"
 
 
 @transaction.atomic
-def conversation_create(*, phase: Phase, fields: Mapping[str, Any]) -> Conversation:
+def conversation_create(
+    *, phase: Phase, fields: Mapping[str, Any], seeds: Sequence[str] = ()
+) -> Conversation:
+    """A conversation in ``phase``, with the facilitators' seed statements, all or nothing."""
     phase_method = phase_method_attach(phase=phase, method_key=METHOD_KEY, config={})
-    return Conversation.objects.create(phase_method=phase_method, **fields)
+    conversation = Conversation.objects.create(phase_method=phase_method, **fields)
+    for text in seeds:
+        statement_submit(conversation=conversation, author=None, text=text, is_seed=True)
+    return conversation
 
 
 def voter_for_participant(*, conversation: Conversation, participant: Participant) -> Voter:

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,9 +23,10 @@ from coprod.opinions.models import Conversation, Statement, StatementStatus, Vot
 from coprod.opinions.results import map_results
 from coprod.opinions.selectors import latest_result, next_statement, voter_progress
 from coprod.opinions.tasks import map_refresh_soon
-from coprod.processes.models import KnowledgeType, Phase, StakeholderRole
+from coprod.processes.method_setup import method_setup_page
+from coprod.processes.models import KnowledgeType, StakeholderRole
 from coprod.processes.roles import anonymous_key, participation_of
-from coprod.processes.views import method_object_or_404, require, visible_process_or_404
+from coprod.processes.views import method_object_or_404, require
 from coprod_engine.exceptions import EngineError
 
 
@@ -220,24 +222,20 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def conversation_create(request: AuthenticatedRequest, slug: str, phase_id: int) -> HttpResponse:
-    process = visible_process_or_404(request, slug)
-    require(request, "processes.facilitate", process)
-    phase = get_object_or_404(Phase, pk=phase_id, process=process)
-    form = ConversationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in ConversationForm.Meta.fields}
-        try:
-            convo = services.conversation_create(phase=phase, fields=fields)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            for text in form.seeds():
-                services.statement_submit(conversation=convo, author=None, text=text, is_seed=True)
-            messages.success(request, _("The conversation is open."))
-            return redirect("opinions:conversation", convo.pk)
-    status = INVALID if form.is_bound else 200
-    context = {"form": form, "process": process, "phase": phase}
-    return render(request, "opinions/conversation_form.html", context, status=status)
+    return method_setup_page(
+        request,
+        slug,
+        phase_id,
+        form_class=ConversationForm,
+        create=lambda phase, form: services.conversation_create(
+            phase=phase,
+            fields={name: form.cleaned_data[name] for name in ConversationForm.Meta.fields},
+            seeds=form.seeds(),
+        ),
+        template="opinions/conversation_form.html",
+        success_message=_("The conversation is open."),
+        next_url=lambda convo: reverse("opinions:conversation", args=[convo.pk]),
+    )
 
 
 @login_required
