@@ -237,7 +237,7 @@ def _group_clusters(
     """Group centres by ascending group id, and the group index of every base cluster."""
     if not isinstance(value, list) or not all(isinstance(g, Mapping) for g in value):
         raise InputFormatError("'group-clusters' must be a list of {id, members, center} objects")
-    groups = sorted(value, key=lambda g: _group_id(g))
+    groups = sorted(value, key=_group_id)
     if len({_group_id(g) for g in groups}) != len(groups):
         raise InputFormatError("'group-clusters' repeats a group id")
     centres = np.zeros((len(groups), 2))
@@ -303,9 +303,10 @@ def polis_state(
     Returns
     -------
     OpinionState
-        PCA start vectors (Polis' ``pca.comps`` negated), base centres in Polis' order, group centres for
-        the blob's k (other k start cold), sticky in-conv, and the k-smoother settled on the
-        blob's k.
+        PCA start vectors (Polis' ``pca.comps`` negated), base centres in Polis' order,
+        group centres for the blob's k (other k start cold), sticky in-conv, and the
+        k-smoother settled on the blob's k. ``opinion_map`` takes its moderation from its
+        arguments: pass ``state.mod_out`` and ``state.meta`` with the state.
 
     Raises
     ------
