@@ -5,6 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from coprod_engine.opinion.map import OpinionMap
+    from coprod_engine.opinion.polis_state import PolisMath
 
 __all__ = ["register"]
 
@@ -18,7 +23,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         "map",
         help="compute the opinion map of a conversation folder",
         description="Reads votes.csv + comments.csv (openData export) or votes.json + comments.json "
-        "(Polis API) from DIR and writes the math blob as JSON (Polis keys plus 'coprod').",
+        "(Polis API) from DIR and writes the math blob as JSON (Polis keys plus 'coprod'). "
+        "A math-pca2.json in DIR is used only when named with --polis-state.",
     )
     mapping.add_argument("folder", type=Path, metavar="DIR")
     mapping.add_argument("--json", type=Path, required=True, metavar="OUT.json")
@@ -29,9 +35,17 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         "--seed", type=int, default=0, help="seed of the iterative PCA start (default 0)"
     )
     mapping.add_argument(
+        "--polis-state",
+        type=Path,
+        metavar="MATH.json",
+        help="continue from the Polis server's math blob of this conversation "
+        "(math-pca2.json, /api/v3/math/pca2): Polis' groups, k and in-conv carry over",
+    )
+    mapping.add_argument(
         "--no-replay",
         action="store_true",
-        help="do not recover Polis' sticky in-conv from the vote history",
+        help="do not recover Polis' sticky in-conv from the vote history "
+        "(no effect with --polis-state, whose in-conv is used)",
     )
     mapping.add_argument(
         "--knowledge-types", type=Path, metavar="CSV", help="participant,label rows"
@@ -73,6 +87,7 @@ def _map(args: argparse.Namespace) -> int:
 
     from coprod_engine.io.polis import read_polis
     from coprod_engine.opinion.map import opinion_map
+    from coprod_engine.opinion.polis_state import polis_state, read_polis_math
 
     stages = ["read", "projection", "clusters", "statistics", "labels", "write"]
     bar = tqdm(
@@ -85,6 +100,19 @@ def _map(args: argparse.Namespace) -> int:
 
     progress("read")
     conversation = read_polis(args.folder)
+    polis = read_polis_math(args.polis_state) if args.polis_state is not None else None
+    state = None
+    if polis is not None:
+        state = polis_state(
+            polis,
+            conversation.participant_ids,
+            conversation.statement_ids,
+            conversation.votes,
+            timestamps=conversation.timestamps,
+            mod_out=conversation.mod_out,
+            meta=conversation.meta,
+            seed=args.seed,
+        )
     result = opinion_map(
         conversation.participant_ids,
         conversation.statement_ids,
@@ -92,6 +120,7 @@ def _map(args: argparse.Namespace) -> int:
         timestamps=conversation.timestamps,
         mod_out=conversation.mod_out,
         meta=conversation.meta,
+        state=state,
         knowledge_types=_labels(args.knowledge_types),
         stakeholder_roles=_labels(args.roles),
         replay=not args.no_replay,
@@ -110,7 +139,26 @@ def _map(args: argparse.Namespace) -> int:
             encoding="utf-8",
         )
     bar.close()
+    if polis is not None and not args.quiet:
+        print(_continued_summary(polis, result), file=sys.stderr)
     return 0
+
+
+def _continued_summary(polis: PolisMath, result: OpinionMap) -> str:
+    """How much of Polis' clustering the continued map kept (groups, k, in-conv)."""
+    from coprod_engine.opinion.parity import adjusted_rand_index
+
+    theirs = polis.groups(result.participant_ids)
+    both = (theirs >= 0) & (result.groups >= 0)
+    ari = adjusted_rand_index(theirs[both], result.groups[both])
+    in_conv = set(result.participant_ids[result.in_conv].tolist())
+    tick = "" if polis.math_tick is None else f" (math_tick {polis.math_tick})"
+    return (
+        f"continued from Polis' state{tick}: {result.k} groups (Polis {polis.k}), "
+        f"{len(in_conv)} clustered (Polis {len(polis.in_conv)}, "
+        f"{len(in_conv & set(polis.in_conv.tolist()))} in both), "
+        f"group agreement with Polis (adjusted Rand index) {ari:.3f}"
+    )
 
 
 def _convert(args: argparse.Namespace) -> int:

@@ -80,3 +80,34 @@ def test_it_reads_the_real_exports(shared_data: Path) -> None:
     # 640 vote events, two of them superseded by a later vote: the README's 26 × 36, 638 votes.
     assert len(conv.votes) == 640
     assert matrix.shape == (26, 36) and matrix.nnz == 638
+
+
+def test_it_continues_from_a_math_blob_named_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_opendata(_conversation(), tmp_path / "conv")
+    first = ["opinion", "map", str(tmp_path / "conv"), "--json", str(tmp_path / "first.json")]
+    assert main([*first, "--quiet"]) == 0
+    capsys.readouterr()
+    # The engine's own map JSON has Polis' keys: it continues like a Polis math blob.
+    again = ["opinion", "map", str(tmp_path / "conv"), "--json", str(tmp_path / "again.json")]
+    assert main([*again, "--polis-state", str(tmp_path / "first.json")]) == 0
+    assert "(adjusted Rand index) 1.000" in capsys.readouterr().err
+    before, after = (json.loads((tmp_path / f).read_text()) for f in ("first.json", "again.json"))
+    assert after["coprod"]["participant-groups"] == before["coprod"]["participant-groups"]
+    (tmp_path / "bad.json").write_text('{"tids": [0], "pca": {"comps": [[1, 2]]}}')
+    assert main([*again, "--polis-state", str(tmp_path / "bad.json"), "--quiet"]) == 2
+    assert "'pca.comps' has 2 loadings per axis for 1 'tids'" in capsys.readouterr().err
+
+
+def test_it_continues_a_polis_fixture_with_polis_groups(
+    shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = shared_data / "polis" / "polis-math" / "reddwarf-fixtures" / "above-100-ptpts"
+    out = tmp_path / "map.json"
+    argv = ["opinion", "map", str(folder), "--json", str(out)]
+    assert main([*argv, "--polis-state", str(folder / "math-pca2.json")]) == 0
+    err = capsys.readouterr().err
+    assert "math_tick 8007" in err and "208 clustered (Polis 208, 208 in both)" in err
+    assert "(adjusted Rand index) 1.000" in err
+    assert len(json.loads(out.read_text())["in-conv"]) == 208
