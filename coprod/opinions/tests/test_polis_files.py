@@ -21,7 +21,7 @@ from coprod.processes.models import Process
 from coprod_engine.io.polis import read_polis, write_opendata
 from coprod_engine.opinion import opinion_map
 from coprod_engine.opinion.parity import adjusted_rand_index
-from coprod_engine.opinion.polis_state import parse_polis_math
+from coprod_engine.opinion.polis_state import parse_polis_math, read_polis_math
 
 LONDON = "polis/london.youth.policing"
 
@@ -233,3 +233,18 @@ def test_only_those_who_run_the_process_import_polis_files(
         blob = (polis_150 / "math-pca2.json").read_bytes()
         assert client_as(role).post(url, _files(polis_150, blob)).status_code == status
         assert not Vote.objects.exists() and not OpinionMapResult.objects.exists()
+
+
+@pytest.mark.slow
+def test_it_keeps_polis_groups_from_a_real_opendata_export(conversation, shared_data: Path) -> None:
+    """Austria's climate conversation as Polis exports it (1 116 voters, its moderation in
+    comments.csv), with the server's blob: every person Polis clustered keeps their group."""
+    polis_math = read_polis_math(shared_data / "polis/polis-math/5twd2jsnfk/math-pca2.json")
+    summary = polis_files.polis_import(
+        conversation=conversation,
+        folder=shared_data / "polis/austria-climate.5twd2jsnkf.2022-08-08",
+        polis_math=polis_math,
+    )
+    assert summary.polis_groups == polis_files.PolisGroupsKept(
+        groups=2, clustered=900, same_group=900
+    )
