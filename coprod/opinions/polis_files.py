@@ -86,9 +86,12 @@ def polis_import(
 
     With the Polis server's math blob, the first map continues Polis' own (its groups, with
     their ids) and is stored as the latest map, all in this transaction: a blob that does not
-    fit the votes raises ``ValidationError`` on ``math`` and nothing is imported.
+    fit the votes raises ``ValidationError`` on ``math`` and nothing is imported. The blob's
+    ``meta-tids`` also mark new statements as meta, which the openData export cannot say.
     """
     polis = read_polis(folder)
+    # The openData export has no meta flag; the math blob names the meta statements.
+    meta = set(polis.meta) | set(polis_math.meta or () if polis_math else ())
     tids = sorted(set(polis.texts) | {int(t) for t in np.unique(polis.statement_ids)})
     existing = {s.polis_tid for s in conversation.statements.filter(polis_tid__isnull=False)}
     Statement.objects.bulk_create(
@@ -99,7 +102,7 @@ def polis_import(
             is_seed=False,
             polis_tid=tid,
             status=StatementStatus.META
-            if tid in polis.meta
+            if tid in meta
             else POLIS_STATUS.get(polis.moderation.get(tid, 0), StatementStatus.ACCEPTED),
         )
         for tid in tids

@@ -263,7 +263,7 @@ def map_compute(
         if result.state.matrix.nnz != n_votes:
             result = None  # votes were deleted: start again from all of them, with the state
             lineage["update"] = {"from-map": since.pk, "votes-read": n_votes}
-        # Groups that descend from Polis' stay marked so as long as each map continues the last.
+        # Groups that descend from Polis' keep the mark as long as each map continues the last.
         polis = since.result.get("coprod", {}).get(POLIS_LINEAGE)
         if polis is not None:
             lineage[POLIS_LINEAGE] = polis

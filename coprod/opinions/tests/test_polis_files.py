@@ -235,6 +235,23 @@ def test_only_those_who_run_the_process_import_polis_files(
         assert not Vote.objects.exists() and not OpinionMapResult.objects.exists()
 
 
+def test_it_takes_meta_statements_from_the_blob(
+    conversation, shared_data: Path, tmp_path: Path
+) -> None:
+    """The openData export cannot flag meta statements; Polis set them apart in its map."""
+    source = shared_data / "polis/polis-math/reddwarf-fixtures/25ptpt-3gp-no-strict-with-meta"
+    write_opendata(read_polis(source), tmp_path)  # drops the is_meta flags of comments.json
+    polis_math = read_polis_math(source / "math-pca2.json")
+    summary = polis_files.polis_import(
+        conversation=conversation, folder=tmp_path, polis_math=polis_math
+    )
+    meta = Statement.objects.filter(status="meta").order_by("polis_tid")
+    assert [s.polis_tid for s in meta] == sorted(polis_math.meta or ()) == [0, 1, 2, 3]
+    assert summary.polis_groups == polis_files.PolisGroupsKept(
+        groups=3, clustered=27, same_group=27
+    )
+
+
 @pytest.mark.slow
 def test_it_keeps_polis_groups_from_a_real_opendata_export(conversation, shared_data: Path) -> None:
     """Austria's climate conversation as Polis exports it (1 116 voters, its moderation in
