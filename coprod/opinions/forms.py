@@ -7,6 +7,9 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from coprod.opinions.models import Conversation, VoteValue
+from coprod.opinions.polis_files import polis_math_parse
+from coprod_engine.exceptions import InputFormatError
+from coprod_engine.opinion.polis_state import PolisMath
 
 
 class ConversationForm(forms.ModelForm):
@@ -70,3 +73,24 @@ class StatementForm(forms.Form):
 class PolisImportForm(forms.Form):
     votes = forms.FileField(label=_("votes.csv (Polis openData export)"))
     comments = forms.FileField(label=_("comments.csv (Polis openData export)"))
+    math = forms.FileField(
+        label=_("Polis math (math-pca2.json), optional"),
+        required=False,
+        help_text=_(
+            "Keeps the opinion groups people already saw on Polis. Without it, the groups are "
+            "worked out again from the votes and may differ a little from Polis'. Your Polis "
+            "server gives this file at /api/v3/math/pca2?conversation_id=…"
+        ),
+    )
+
+    def clean_math(self) -> PolisMath | None:
+        """The checked blob, so a malformed file is refused before anything is imported."""
+        upload = self.cleaned_data.get("math")
+        if not upload:
+            return None
+        try:
+            return polis_math_parse(upload.read())
+        except InputFormatError as error:
+            raise forms.ValidationError(
+                _("This file is not a Polis math file: %(error)s"), params={"error": error}
+            ) from error

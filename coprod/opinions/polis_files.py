@@ -8,17 +8,22 @@ twice leaves the same conversation.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from coprod.opinions.models import Conversation, Statement, StatementStatus, Vote, VoteEvent, Voter
-from coprod.opinions.services import normalise
+from coprod.opinions.services import POLIS_LINEAGE, map_continue_from_polis, normalise
+from coprod_engine.exceptions import InputFormatError
 from coprod_engine.io.polis import PolisConversation, read_polis, write_opendata
+from coprod_engine.opinion.polis_state import PolisMath, parse_polis_math
 
 POLIS_STATUS = {
     -1: StatementStatus.REJECTED,
@@ -27,11 +32,39 @@ POLIS_STATUS = {
 }
 
 
+VOTER_PREFIX = "polis-"  # imported voters are anonymous: ``polis-<pid>``
+
+
+@dataclass(frozen=True)
+class PolisGroupsKept:
+    """How much of Polis' clustering the first map kept (same votes: all of it, normally)."""
+
+    groups: int
+    clustered: int  # people Polis placed in a group
+    same_group: int  # of them, those in the group of the same id here
+
+
 @dataclass(frozen=True)
 class ImportSummary:
     statements: int
     voters: int
     votes: int
+    polis_groups: PolisGroupsKept | None = None
+
+
+def polis_math_parse(data: bytes) -> PolisMath:
+    """Check an uploaded ``math-pca2.json`` (the Polis server's ``/api/v3/math/pca2``).
+
+    Raises
+    ------
+    InputFormatError
+        Naming what is wrong: not JSON, or the first missing or malformed key.
+    """
+    try:
+        blob = json.loads(data)
+    except ValueError as error:  # not JSON, or not UTF-8 text
+        raise InputFormatError(f"the file is not JSON ({error})") from error
+    return parse_polis_math(blob)
 
 
 def _latest_votes(
@@ -46,9 +79,19 @@ def _latest_votes(
 
 
 @transaction.atomic
-def polis_import(*, conversation: Conversation, folder: Path) -> ImportSummary:
-    """Add a Polis export's statements, voters (anonymous, ``polis-<pid>``) and latest votes."""
+def polis_import(
+    *, conversation: Conversation, folder: Path, polis_math: PolisMath | None = None
+) -> ImportSummary:
+    """Add a Polis export's statements, voters (anonymous, ``polis-<pid>``) and latest votes.
+
+    With the Polis server's math blob, the first map continues Polis' own (its groups, with
+    their ids) and is stored as the latest map, all in this transaction: a blob that does not
+    fit the votes raises ``ValidationError`` on ``math`` and nothing is imported. The blob's
+    ``meta-tids`` also mark new statements as meta, which the openData export cannot say.
+    """
     polis = read_polis(folder)
+    # The openData export has no meta flag; the math blob names the meta statements.
+    meta = set(polis.meta) | set(polis_math.meta or () if polis_math else ())
     tids = sorted(set(polis.texts) | {int(t) for t in np.unique(polis.statement_ids)})
     existing = {s.polis_tid for s in conversation.statements.filter(polis_tid__isnull=False)}
     Statement.objects.bulk_create(
@@ -59,17 +102,19 @@ def polis_import(*, conversation: Conversation, folder: Path) -> ImportSummary:
             is_seed=False,
             polis_tid=tid,
             status=StatementStatus.META
-            if tid in polis.meta
+            if tid in meta
             else POLIS_STATUS.get(polis.moderation.get(tid, 0), StatementStatus.ACCEPTED),
         )
         for tid in tids
         if tid not in existing
     )
-    statement_of = dict(
-        conversation.statements.filter(polis_tid__isnull=False).values_list("polis_tid", "id")
-    )
+    statement_of = {
+        tid: pk
+        for tid, pk in conversation.statements.values_list("polis_tid", "id")
+        if tid is not None
+    }
     pids, vote_tids, values, times = _latest_votes(polis)
-    keys = {f"polis-{int(p)}" for p in np.unique(pids)}
+    keys = {f"{VOTER_PREFIX}{int(p)}" for p in np.unique(pids)}
     Voter.objects.bulk_create(
         [Voter(conversation=conversation, anonymous_key=k) for k in sorted(keys)],
         ignore_conflicts=True,
@@ -80,7 +125,7 @@ def polis_import(*, conversation: Conversation, folder: Path) -> ImportSummary:
     now = timezone.now()
     votes = [
         Vote(
-            voter_id=voter_of[f"polis-{int(p)}"],
+            voter_id=voter_of[f"{VOTER_PREFIX}{int(p)}"],
             statement_id=statement_of[int(t)],
             value=int(v),
             updated_at=dt.datetime.fromtimestamp(int(ts) / 1000, tz=dt.UTC) if ts else now,
@@ -107,7 +152,45 @@ def polis_import(*, conversation: Conversation, folder: Path) -> ImportSummary:
         batch_size=2000,
         ignore_conflicts=True,
     )
-    return ImportSummary(statements=len(statement_of), voters=len(voter_of), votes=len(votes))
+    kept = None
+    if polis_math is not None:
+        kept = _continue_polis_map(
+            conversation,
+            polis_math,
+            voter_of={int(p): voter_of[f"{VOTER_PREFIX}{int(p)}"] for p in np.unique(pids)},
+            statement_of=statement_of,
+        )
+    return ImportSummary(
+        statements=len(statement_of), voters=len(voter_of), votes=len(votes), polis_groups=kept
+    )
+
+
+def _continue_polis_map(
+    conversation: Conversation,
+    polis_math: PolisMath,
+    *,
+    voter_of: dict[int, int],
+    statement_of: dict[int, int],
+) -> PolisGroupsKept:
+    """Store the first map, continued from Polis' blob (Polis pids and tids mapped here)."""
+    try:
+        result = map_continue_from_polis(
+            conversation=conversation,
+            polis=polis_math,
+            voter_of=voter_of,
+            statement_of=statement_of,
+        )
+    except InputFormatError as error:
+        raise ValidationError(
+            {
+                "math": _("This Polis math file does not fit these votes: %(error)s")
+                % {"error": error}
+            }
+        ) from error
+    kept = result.result["coprod"][POLIS_LINEAGE]
+    return PolisGroupsKept(
+        groups=kept["groups"], clustered=kept["clustered"], same_group=kept["same-group"]
+    )
 
 
 def polis_export(*, conversation: Conversation, folder: Path) -> None:

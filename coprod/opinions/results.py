@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coprod.opinions.models import Statement
+from coprod.opinions.services import POLIS_LINEAGE
 
 MIN_CELL = 5  # smaller groups of a knowledge type or role are not shown, to protect privacy
 GROUP_NAMES = "ABCDEFGHIJ"
@@ -72,6 +73,7 @@ class MapResults:
     knowledge: LabelComparison | None = None
     roles: LabelComparison | None = None
     points: list[MapPoint] = field(default_factory=list)
+    continued_from_polis: bool = False  # the groups descend from an imported Polis state
 
 
 def _share(counts: dict[str, Any] | None) -> Share:
@@ -180,4 +182,5 @@ def map_results(
         knowledge=_labels(coprod.get("knowledge-types"), statements, knowledge_names),
         roles=_labels(coprod.get("stakeholder-roles"), statements, role_names),
         points=_points(blob),
+        continued_from_polis=POLIS_LINEAGE in coprod,
     )

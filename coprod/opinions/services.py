@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -27,6 +27,9 @@ from coprod.opinions.models import (
 )
 from coprod.processes.models import Idea, IdeaOrigin, Need, Participant, Phase
 from coprod.processes.services import idea_submit, need_submit, phase_method_attach
+
+if TYPE_CHECKING:
+    from coprod_engine.opinion import OpinionMap, PolisMath
 
 METHOD_KEY = "opinion_map"
 
@@ -148,6 +151,9 @@ def vote_cast(*, voter: Voter, statement: Statement, value: int, submission_key:
     return Vote.objects.get(voter=voter, statement=event.statement)
 
 
+# The key, in a stored map's ``coprod`` section, of the Polis state its groups descend from.
+POLIS_LINEAGE = "continued-from-polis"
+
 # Votes updated this long before the previous map read them are read again, so a vote whose
 # transaction committed late is not missed (folding a vote in twice changes nothing).
 VOTE_OVERLAP = dt.timedelta(minutes=5)
@@ -172,6 +178,53 @@ def _previous_state(conversation: Conversation) -> tuple[OpinionMapResult, Any] 
     return None if state is None else (latest, state)
 
 
+def _map_options(conversation: Conversation) -> dict[str, Any]:
+    """Moderation and labels of the map: rejected and pending statements out, meta apart."""
+    statuses = dict(conversation.statements.values_list("id", "status"))
+    voters = conversation.voters.values_list("id", "knowledge_type", "stakeholder_role")
+    return {
+        "mod_out": [
+            s
+            for s, status in statuses.items()
+            if status in (StatementStatus.REJECTED, StatementStatus.PENDING)
+        ],
+        "meta": [s for s, status in statuses.items() if status == StatementStatus.META],
+        "knowledge_types": {v: k for v, k, _r in voters if k},
+        "stakeholder_roles": {v: r for v, _k, r in voters if r},
+    }
+
+
+def _map_store(
+    *,
+    conversation: Conversation,
+    result: OpinionMap,
+    n_votes: int,
+    read_at: dt.datetime,
+    lineage: Mapping[str, object],
+) -> OpinionMapResult:
+    """Store the map as the latest, the only one that keeps its engine state.
+
+    ``lineage`` goes into the map's ``coprod`` section: which map it continued (``update``)
+    and whether its groups descend from an imported Polis state (``continued-from-polis``).
+    """
+    from coprod_engine.opinion import state_to_bytes
+
+    blob = result.as_dict()
+    coprod = blob["coprod"]
+    assert isinstance(coprod, dict)
+    coprod.update(lineage)
+    conversation.results.exclude(engine_state=None).update(engine_state=None)
+    return OpinionMapResult.objects.create(
+        conversation=conversation,
+        engine_version=result.engine_version,
+        input_hash=result.input_hash,
+        n_votes=n_votes,
+        result=blob,
+        engine_state=state_to_bytes(result.state),
+        votes_read_at=read_at,
+    )
+
+
 @transaction.atomic
 def map_compute(
     *, conversation: Conversation, seed: int | None = None, incremental: bool = True
@@ -189,37 +242,31 @@ def map_compute(
     deleted with a statement or a voter), the map is computed from all votes, still starting
     from that state. ``incremental=False`` computes from scratch without any state.
     """
-    from coprod_engine.opinion import opinion_map, opinion_map_update, state_to_bytes
+    from coprod_engine.opinion import opinion_map, opinion_map_update
 
     read_at = timezone.now()
     votes = Vote.objects.filter(statement__conversation=conversation)
     n_votes = votes.count()
-    statuses = dict(conversation.statements.values_list("id", "status"))
-    voters = conversation.voters.values_list("id", "knowledge_type", "stakeholder_role")
     seed = conversation.pk if seed is None else seed
-    options: dict[str, Any] = {
-        "mod_out": [
-            s
-            for s, status in statuses.items()
-            if status in (StatementStatus.REJECTED, StatementStatus.PENDING)
-        ],
-        "meta": [s for s, status in statuses.items() if status == StatementStatus.META],
-        "knowledge_types": {v: k for v, k, _r in voters if k},
-        "stakeholder_roles": {v: r for v, _k, r in voters if r},
-    }
+    options = _map_options(conversation)
     previous = _previous_state(conversation) if incremental else None
     if previous is not None and previous[1].seed != seed:
         previous = None
     result = None
-    update: dict[str, object] | None = None
+    lineage: dict[str, object] = {}
     if previous is not None:
         since, state = previous
         assert since.votes_read_at is not None
         changed = _vote_columns(votes.filter(updated_at__gte=since.votes_read_at - VOTE_OVERLAP))
         result = opinion_map_update(state, *changed, **options)
-        update = {"from-map": since.pk, "votes-read": len(changed[0])}
+        lineage["update"] = {"from-map": since.pk, "votes-read": len(changed[0])}
         if result.state.matrix.nnz != n_votes:
             result = None  # votes were deleted: start again from all of them, with the state
+            lineage["update"] = {"from-map": since.pk, "votes-read": n_votes}
+        # Groups that descend from Polis' keep the mark as long as each map continues the last.
+        polis = since.result.get("coprod", {}).get(POLIS_LINEAGE)
+        if polis is not None:
+            lineage[POLIS_LINEAGE] = polis
     if result is None:
         result = opinion_map(
             *_vote_columns(votes),
@@ -227,22 +274,69 @@ def map_compute(
             seed=seed,
             **options,
         )
-        if previous is not None:
-            update = {"from-map": previous[0].pk, "votes-read": n_votes}
-    blob = result.as_dict()
-    if update is not None:
-        coprod = blob["coprod"]
-        assert isinstance(coprod, dict)
-        coprod["update"] = update
-    conversation.results.exclude(engine_state=None).update(engine_state=None)
-    return OpinionMapResult.objects.create(
+    return _map_store(
         conversation=conversation,
-        engine_version=result.engine_version,
-        input_hash=result.input_hash,
+        result=result,
         n_votes=n_votes,
-        result=blob,
-        engine_state=state_to_bytes(result.state),
-        votes_read_at=read_at,
+        read_at=read_at,
+        lineage=lineage,
+    )
+
+
+@transaction.atomic
+def map_continue_from_polis(
+    *,
+    conversation: Conversation,
+    polis: PolisMath,
+    voter_of: Mapping[int, int],
+    statement_of: Mapping[int, int],
+) -> OpinionMapResult:
+    """The first map of an imported Polis conversation, continued from Polis' math blob.
+
+    ``voter_of`` and ``statement_of`` translate the blob's Polis pids and tids into this
+    conversation's voters and statements. The map starts from Polis' axes, base and group
+    clusters, sticky in-conv and published k (``coprod_engine.opinion.polis_state``), so it
+    shows the groups people saw on Polis, with Polis' group ids; stored as the latest map
+    with its state, it is what the next maps continue (:func:`map_compute`).
+
+    Raises
+    ------
+    InputFormatError
+        When the blob shares no statement or no clustered participant with the votes.
+    """
+    from coprod_engine.opinion import opinion_map, polis_state
+
+    read_at = timezone.now()
+    votes = Vote.objects.filter(statement__conversation=conversation)
+    columns = _vote_columns(votes)
+    options = _map_options(conversation)
+    # The platform's moderation, not the blob's: it is what every later map will use.
+    state = polis_state(
+        polis,
+        *columns,
+        mod_out=options["mod_out"],
+        meta=options["meta"],
+        participant_of=voter_of,
+        statement_of=statement_of,
+        seed=conversation.pk,
+    )
+    result = opinion_map(*columns, state=state, seed=conversation.pk, **options)
+    theirs = polis.groups(result.participant_ids, voter_of)
+    both = (theirs >= 0) & (result.groups >= 0)
+    lineage = {
+        POLIS_LINEAGE: {
+            "math-tick": polis.math_tick,
+            "groups": polis.k,
+            "clustered": int((theirs >= 0).sum()),
+            "same-group": int((theirs[both] == result.groups[both]).sum()),
+        }
+    }
+    return _map_store(
+        conversation=conversation,
+        result=result,
+        n_votes=len(columns[0]),
+        read_at=read_at,
+        lineage=lineage,
     )
 
 

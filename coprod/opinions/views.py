@@ -250,28 +250,42 @@ def polis_import(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     for chunk in form.cleaned_data[name].chunks():
                         target.write(chunk)
             try:
-                summary = polis_files.polis_import(conversation=convo, folder=Path(folder))
+                summary = polis_files.polis_import(
+                    conversation=convo, folder=Path(folder), polis_math=form.cleaned_data["math"]
+                )
             except EngineError as error:
                 form.add_error(
                     None,
                     _("These files could not be read as a Polis export: %(error)s")
                     % {"error": error},
                 )
+            except ValidationError as error:
+                form.add_error(None, error)  # the math file does not fit the votes
             else:
                 map_refresh_soon(convo)
-                messages.success(
-                    request,
-                    _("Imported %(statements)s statements, %(voters)s voters and %(votes)s votes.")
-                    % {
-                        "statements": summary.statements,
-                        "voters": summary.voters,
-                        "votes": summary.votes,
-                    },
-                )
+                _polis_import_done(request, summary)
                 return redirect("opinions:moderate", convo.pk)
     status = INVALID if form.is_bound else 200
     context = {"form": form, "conversation": convo, "process": convo.process}
     return render(request, "opinions/polis_import.html", context, status=status)
+
+
+def _polis_import_done(request: HttpRequest, summary: polis_files.ImportSummary) -> None:
+    messages.success(
+        request,
+        _("Imported %(statements)s statements, %(voters)s voters and %(votes)s votes.")
+        % {"statements": summary.statements, "voters": summary.voters, "votes": summary.votes},
+    )
+    kept = summary.polis_groups
+    if kept is not None:
+        messages.info(
+            request,
+            _(
+                "The map keeps Polis' opinion groups (people in the same group as on Polis: "
+                "%(same)s of %(clustered)s)."
+            )
+            % {"same": kept.same_group, "clustered": kept.clustered},
+        )
 
 
 @login_required

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -280,6 +280,7 @@ def polis_state(
     mod_out: Iterable[int] | None = None,
     meta: Iterable[int] | None = None,
     participant_of: Mapping[int, int] | None = None,
+    statement_of: Mapping[int, int] | None = None,
     seed: int = 0,
 ) -> OpinionState:
     """The :class:`OpinionState` of a conversation whose last update was Polis' ``blob``.
@@ -298,6 +299,10 @@ def polis_state(
     participant_of : mapping of int to int, optional
         Polis pid → the id of that participant in ``participant_ids`` (the blob names pids);
         the identity by default. Blob participants absent from it are dropped.
+    statement_of : mapping of int to int, optional
+        Polis tid → the id of that statement in ``statement_ids`` (the blob names tids; its
+        axes, ``mod-out`` and ``meta-tids`` are translated); the identity by default. Blob
+        statements absent from it are dropped.
     seed : int
 
     Returns
@@ -326,6 +331,8 @@ def polis_state(
     k must then win four updates in a row before the published k changes).
     """
     polis = blob if isinstance(blob, PolisMath) else parse_polis_math(blob)
+    if statement_of is not None:
+        polis = _with_statements(polis, statement_of)
     matrix = vote_matrix(participant_ids, statement_ids, votes, timestamps=timestamps)
     tids = matrix.statement_ids
     pos = np.minimum(np.searchsorted(polis.tids, tids), max(len(polis.tids) - 1, 0))
@@ -357,6 +364,29 @@ def polis_state(
         mod_out=tuple(sorted({int(t) for t in mod_out} | set(meta_t))),
         meta=meta_t,
         seed=seed,
+    )
+
+
+def _with_statements(polis: PolisMath, statement_of: Mapping[int, int]) -> PolisMath:
+    """The blob with the caller's statement ids for Polis' tids, unmapped ones dropped.
+
+    The ids need not follow the tids' order: the axes' columns are re-sorted with them.
+    """
+    kept = np.array([t in statement_of for t in polis.tids.tolist()], dtype=bool)
+    ids = np.array([statement_of[t] for t in polis.tids[kept].tolist()], dtype=np.int64)
+    if len(np.unique(ids)) != len(ids):
+        raise ValueError("statement_of maps two Polis tids onto one statement id")
+    order = np.argsort(ids, kind="stable")
+
+    def mapped(tids: Iterable[int]) -> tuple[int, ...]:
+        return tuple(sorted(statement_of[t] for t in tids if t in statement_of))
+
+    return replace(
+        polis,
+        tids=ids[order],
+        components=polis.components[:, kept][:, order],
+        mod_out=mapped(polis.mod_out),
+        meta=None if polis.meta is None else mapped(polis.meta),
     )
 
 

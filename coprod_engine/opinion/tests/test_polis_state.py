@@ -88,6 +88,24 @@ def test_it_maps_polis_pids_onto_participant_ids(camps: tuple[Votes, Any]) -> No
     np.testing.assert_array_equal(polis.groups(continued.participant_ids, mapping), first.groups)
 
 
+def test_it_maps_polis_tids_onto_statement_ids(camps: tuple[Votes, Any]) -> None:
+    (pids, tids, values), first = camps
+    blob = _as_polis(first.as_dict())
+    blob["mod-out"], blob["meta-tids"] = [3], [5]
+    # The platform's statement ids need not follow the tids' order (here: reversed), and a
+    # statement the blob knows but the votes lack (tid 99) is dropped.
+    statement_of = {int(t): 900 - int(t) for t in np.unique(tids)} | {99: 7}
+    ours = np.array([statement_of[int(t)] for t in tids])
+    state = polis_state(blob, pids, ours, values, statement_of=statement_of)
+    assert state.mod_out == (895, 897) and state.meta == (895,)
+    reversed_axes = first.projection.components[:, ::-1]
+    np.testing.assert_allclose(state.components, reversed_axes, atol=1e-12)
+    continued = opinion_map(pids, ours, values, state=state)
+    np.testing.assert_array_equal(continued.groups, first.groups)
+    with pytest.raises(ValueError, match="two Polis tids"):
+        polis_state(blob, pids, ours, values, statement_of=dict.fromkeys(statement_of, 1))
+
+
 def test_it_keeps_the_groups_when_new_votes_arrive(camps: tuple[Votes, Any]) -> None:
     votes, first = camps
     state = polis_state(_as_polis(first.as_dict()), *votes)
