@@ -18,7 +18,7 @@ walks through, the rounds recomputed (against shares x rounds without reuse), an
 of the interval lengths (in currency units of share) of the two kinds of inequality. With
 ``--check`` every visited share's purchases are compared with ``equal_shares``' own run.
 
-Measured 2026-11-26 (see docs/engine-budgeting.md, "Parametric Add1: measured, not kept"):
+Measured 2026-11-26 (see docs/engine-budgeting.md, "Speed: how MES and Add1 run"):
 the intervals are shorter than one unit for most runs (the poor/rich split of some price,
 or the order of two close prices, changes within a unit), so it visits 150 of Wieliczka's
 151 shares and 1,339 of Toulouse's 1,620.
