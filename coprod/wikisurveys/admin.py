@@ -14,6 +14,11 @@ class ItemAdmin(admin.ModelAdmin):
     list_display = ["text_fr", "text_en", "survey", "status", "created_at"]
     list_filter = ["status"]
 
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        # Deleting an item would delete the answers about it behind the vote counters'
+        # back (and the audit trail with them): an item is rejected, not deleted.
+        return False
+
 
 @admin.register(SurveyResult)
 class SurveyResultAdmin(admin.ModelAdmin):
