@@ -3,8 +3,8 @@
     uv run python bench/wikisurvey_web.py [--items 500] [--answers 50000] [--voters 2000]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/coprod_pairweb uv run python bench/wikisurvey_web.py
 
-Without ``DATABASE_URL`` the survey lives in a throwaway SQLite file; with it, the database
-is created if missing, migrated and FLUSHED (give it a database of its own). The survey has
+Without ``DATABASE_URL`` the survey lives in a throwaway SQLite file; with a PostgreSQL URL,
+that database is DROPPED, created and migrated (give it a database of its own). The survey has
 ``--items`` items and ``--answers`` answers (5 % skips) of ``--voters`` voters on uniform
 random pairs, won with Bradley-Terry probabilities, written with ``bulk_create`` (then the
 vote counters are recounted, the strengths fitted once and, on PostgreSQL, ANALYZE run, as
@@ -52,18 +52,15 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def ensure_postgres_database(url: str) -> None:
-    """Create the database named in ``url`` if it does not exist yet."""
+def recreate_postgres_database(url: str) -> None:
+    """Drop and create the database named in ``url``: the benchmark starts from nothing."""
     import psycopg
 
     name = url.rsplit("/", 1)[1].split("?")[0]
     admin = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def setup_django() -> tuple[str, str | None]:
@@ -77,7 +74,7 @@ def setup_django() -> tuple[str, str | None]:
         folder = tempfile.mkdtemp(prefix="coprod-bench-")
         os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
     elif url.startswith("postgres"):
-        ensure_postgres_database(url)
+        recreate_postgres_database(url)
     import django
 
     django.setup()
@@ -85,8 +82,6 @@ def setup_django() -> tuple[str, str | None]:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
-    if connection.vendor == "postgresql":
-        call_command("flush", interactive=False, verbosity=0)
     return f"{connection.vendor} {connection.settings_dict['NAME']}", folder
 
 

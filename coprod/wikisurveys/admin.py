@@ -6,7 +6,7 @@ from coprod.wikisurveys.models import Item, PaperSheet, Survey, SurveyResult
 @admin.register(Survey)
 class SurveyAdmin(admin.ModelAdmin):
     list_display = ["question_fr", "is_open", "allow_anonymous", "created_at"]
-    readonly_fields = ["closed_at", "strengths", "strengths_votes"]
+    readonly_fields = ["closed_at", "strengths", "strengths_votes", "strengths_requested_at"]
 
 
 @admin.register(Item)

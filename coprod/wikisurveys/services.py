@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -198,17 +198,19 @@ def strengths_refresh_soon(survey: Survey) -> None:
 
     At most one request is pending per survey: the request is claimed with a conditional
     UPDATE of ``strengths_requested_at``, so concurrent voters crossing the threshold together
-    enqueue one task. Costs two small queries per vote (the survey row, the items' counters).
+    enqueue one task. Costs one small query per vote (the survey row, the sum of the items'
+    counters), and a second one when it asks.
     """
-    fitted, requested = (
+    fitted, requested, counted = (
         Survey.objects.filter(pk=survey.pk)
-        .values_list("strengths_votes", "strengths_requested_at")
+        .annotate(counted=Sum("items__votes"))
+        .values_list("strengths_votes", "strengths_requested_at", "counted")
         .get()
     )
     now = timezone.now()
     if requested is not None and now - requested < REFIT_RETRY:
         return
-    if not _refit_due(fitted, survey_vote_count(survey)):
+    if not _refit_due(fitted, (counted or 0) // 2):
         return
     claimed = (
         Survey.objects.filter(pk=survey.pk)
@@ -318,6 +320,7 @@ def voter_for_participant(*, survey: Survey, participant: Participant) -> Voter:
             "stakeholder_role": participant.stakeholder_role,
         },
     )
+    voter.survey = survey  # the caller's instance: no second query for it
     return voter
 
 
@@ -325,6 +328,7 @@ def voter_for_anonymous(*, survey: Survey, key: str) -> Voter:
     if not survey.allow_anonymous:
         raise ValidationError(_("This survey asks you to sign in to vote."))
     voter, _created = Voter.objects.get_or_create(survey=survey, anonymous_key=key)
+    voter.survey = survey
     return voter
 
 
@@ -375,12 +379,19 @@ def appearance_next(*, voter: Voter, seed: int | None = None) -> Appearance | No
         return None
     seen = voter_seen_pairs(voter, inputs.index)
     seed = secrets.randbits(62) if seed is None else seed
-    return _draw_appearance(voter, inputs, seen, seed)
+    pair = _draw_pair(inputs, seen, seed)
+    if pair is None:
+        return None
+    shown = Item.objects.in_bulk(pair)  # both items in one query, for the page
+    return Appearance.objects.create(
+        survey=voter.survey, voter=voter, left=shown[pair[0]], right=shown[pair[1]], seed=seed
+    )
 
 
-def _draw_appearance(
-    voter: Voter, inputs: PairChoiceInputs, seen: list[tuple[int, int]], seed: int
-) -> Appearance | None:
+def _draw_pair(
+    inputs: PairChoiceInputs, seen: list[tuple[int, int]], seed: int
+) -> tuple[int, int] | None:
+    """The ids of the items ``next_pair`` draws (left, right), or None if all were seen."""
     pair = next_pair(
         inputs.comparisons,
         seed=seed,
@@ -390,13 +401,7 @@ def _draw_appearance(
     )
     if pair is None:
         return None
-    return Appearance.objects.create(
-        survey=voter.survey,
-        voter=voter,
-        left_id=inputs.item_ids[pair.left],
-        right_id=inputs.item_ids[pair.right],
-        seed=seed,
-    )
+    return inputs.item_ids[pair.left], inputs.item_ids[pair.right]
 
 
 def _check_answerable(appearance: Appearance, voter: Voter) -> None:
@@ -541,10 +546,13 @@ def paper_sheets_print(
         )
         seen: list[tuple[int, int]] = []
         for i in range(pairs):
-            appearance = _draw_appearance(voter, inputs, seen, sheet.seed + i)
-            if appearance is None:
+            pair = _draw_pair(inputs, seen, sheet.seed + i)
+            if pair is None:
                 break
-            seen.append((index[appearance.left_id], index[appearance.right_id]))
+            Appearance.objects.create(
+                survey=survey, voter=voter, left_id=pair[0], right_id=pair[1], seed=sheet.seed + i
+            )
+            seen.append((index[pair[0]], index[pair[1]]))
         sheets.append(sheet)
     return sheets
 
