@@ -36,7 +36,6 @@ from coprod.wikisurveys.selectors import (
 )
 from coprod.wikisurveys.tests.conftest import _vote, _voter
 from coprod_engine.pairwise import aoi_scores, next_pair, pair_counts
-from coprod_engine.pairwise.selection import _pair_factor_one
 
 
 def _answer(
@@ -172,7 +171,7 @@ def _draw(
     *,
     seed: int,
     seen: list[tuple[int, int]],
-    strengths: np.ndarray,
+    strengths: np.ndarray | None,
 ) -> tuple[int, int]:
     pair = next_pair(
         comparisons, seed=seed, seen=seen, strengths=strengths, pair_counts=pair_counts
@@ -186,10 +185,18 @@ def sparse_from(counts: np.ndarray) -> sparse.csr_array:
 
 
 def test_it_reads_only_the_pairs_whose_weight_the_votes_lower() -> None:
-    below = sparse_from(np.array([[0.0, HELD_BACK_VOTES - 1], [HELD_BACK_VOTES - 1, 0.0]]))
-    at = sparse_from(np.array([[0.0, HELD_BACK_VOTES], [HELD_BACK_VOTES, 0.0]]))
-    assert _pair_factor_one(0, 1, None, below) == 1.0  # as if nobody had voted on it
-    assert _pair_factor_one(0, 1, None, at) < 1.0
+    """Up to HELD_BACK_VOTES - 1 votes on every pair, next_pair draws as if there were none."""
+    k = 6
+    everywhere = 1.0 - np.eye(k)
+    draws = {
+        votes: [
+            _draw(np.full(k, 10), sparse_from(everywhere * votes), seed=s, seen=[], strengths=None)
+            for s in range(200)
+        ]
+        for votes in (0, HELD_BACK_VOTES - 1, HELD_BACK_VOTES)
+    }
+    assert draws[HELD_BACK_VOTES - 1] == draws[0]
+    assert draws[HELD_BACK_VOTES] != draws[0]
 
 
 def test_it_counts_typed_paper_sheets_and_uncounts_a_cleared_one(survey: Survey, personas) -> None:
