@@ -134,6 +134,9 @@ def wikisurveys_demo_load(
                 voter=voter,
                 winner_id=appearance.left_id if left_wins else appearance.right_id,
             )
+        # The strengths the next voters' pairs lean on, fitted here rather than by the
+        # background worker, so that the demo's draws do not depend on the worker's timing.
+        services.strengths_refit(survey=survey)
     if not survey.paper_sheets.exists():
         _paper_sheets(survey, specs)
     survey.is_open = False

@@ -5,6 +5,10 @@ seed that drew it), and an appearance has at most one ``Answer`` (a one-to-one f
 unique constraint): a retried or doubled submission of the same appearance finds the answer
 already there. An answer is either a vote (winner and loser) or a skip (a reason, no effect
 on scores).
+
+The voting page never reads the survey's answers: it reads counters kept in the transaction
+that records a vote (``Item.votes`` and ``PairTally``), so drawing a pair costs the same with
+500 answers or 500,000 (see ``docs/method-wiki-surveys.md``).
 """
 
 from __future__ import annotations
@@ -46,9 +50,13 @@ class Survey(models.Model):
     )
     is_open = models.BooleanField(_("open for votes"), default=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    # Bradley-Terry log-strengths by item id, fitted every few votes for the pair choice.
+    # Bradley-Terry log-strengths by item id, for the pair choice; refitted by a background
+    # task (``tasks.refit_strengths``) once enough votes came in since ``strengths_votes``
+    # (the survey's vote count when they were fitted). ``strengths_requested_at`` is when the
+    # last refit was asked for: the throttle that asks once, not once per vote.
     strengths = models.JSONField(default=dict, blank=True)
     strengths_votes = models.PositiveIntegerField(default=0)
+    strengths_requested_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -110,6 +118,9 @@ class Item(models.Model):
         Voter, on_delete=models.SET_NULL, null=True, blank=True, related_name="items"
     )
     status = models.CharField(_("moderation"), max_length=10, choices=ItemStatus.choices)
+    # Votes this item took part in, against any item whatever its status now; counted with
+    # the vote (``services.tally_votes``). Skips are not votes and do not count.
+    votes = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -200,6 +211,31 @@ class Answer(models.Model):
     @property
     def is_skip(self) -> bool:
         return self.winner_id is None
+
+
+class PairTally(models.Model):
+    """Votes on one unordered pair of items (``low`` has the smaller id), either way.
+
+    Counted with the vote, like ``Item.votes``. The pair choice reads only the pairs with many
+    votes (the index on ``votes``), and the pairs of items no longer active.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="pair_tallies")
+    low = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+")
+    high = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+")
+    votes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["low", "high"], name="one_tally_per_pair"),
+            models.CheckConstraint(
+                condition=Q(low__lt=models.F("high")), name="tally_pair_ordered"
+            ),
+        ]
+        indexes = [models.Index(fields=["survey", "votes"], name="tally_votes_of_survey")]
+
+    def __str__(self) -> str:
+        return f"{self.low_id} / {self.high_id}: {self.votes}"
 
 
 class SurveyResult(models.Model):

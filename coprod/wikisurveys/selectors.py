@@ -1,7 +1,9 @@
 """Reads of wiki surveys: the votes as engine arrays, the ranking and the ranking by group.
 
 The scoring is the engine's (``coprod_engine.pairwise``); this module only loads the votes
-from the database, numbers the active items ``0..K-1`` and maps the results back to items.
+from the database, numbers the active items ``0..K-1`` (by id) and maps the results back to
+items. The voting page reads the vote counters instead (:func:`pair_choice_inputs`): the
+results read every answer, the next pair must not.
 """
 
 from __future__ import annotations
@@ -11,21 +13,30 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.db.models import Q, Sum
+from scipy import sparse
 
 from coprod.wikisurveys.models import (
     Answer,
     Appearance,
     Item,
     ItemStatus,
+    PairTally,
     Survey,
     SurveyResult,
     Voter,
 )
 from coprod_engine.pairwise import aoi_scores, bradley_terry, scores_by_group
+from coprod_engine.pairwise.selection import PAIR_CAP
 
 # A group smaller than this is not shown apart: with one or two voters, its scores would
 # tell how those people voted.
 MIN_GROUP_VOTERS = 3
+
+# ``next_pair`` weighs a pair with v votes by min(1 / (v + 1), PAIR_CAP) / PAIR_CAP: exactly 1
+# up to 1 / PAIR_CAP - 1 votes, the same as a pair nobody voted on. Only pairs with at least
+# this many votes are held back, so only they need to be read for the draw.
+HELD_BACK_VOTES = round(1 / PAIR_CAP)
 
 
 @dataclass(frozen=True)
@@ -81,6 +92,98 @@ def survey_votes(survey: Survey) -> SurveyVotes:
         skips=np.asarray(skipped, dtype=np.int64).reshape(-1, 2),
         skip_voters=np.asarray(skip_who, dtype=np.int64),
     )
+
+
+@dataclass(frozen=True)
+class PairChoiceInputs:
+    """What ``next_pair`` needs about a survey, over its active items numbered by id."""
+
+    item_ids: list[int]
+    comparisons: np.ndarray
+    pair_counts: sparse.csr_array
+    strengths: np.ndarray | None
+
+    @property
+    def index(self) -> dict[int, int]:
+        return {pk: i for i, pk in enumerate(self.item_ids)}
+
+
+def pair_choice_inputs(survey: Survey) -> PairChoiceInputs:
+    """The counts, held-back pairs and stored strengths behind the next pair, from counters.
+
+    The same arrays as counting ``survey_votes`` (votes between active items only), read in
+    O(K) rows plus the pairs that ``next_pair`` holds back, plus the pairs of items that are
+    no longer active (their votes are taken off their partners' counts). Never the answers.
+    """
+    rows = list(
+        Item.objects.filter(survey=survey).order_by("id").values_list("pk", "status", "votes")
+    )
+    item_ids = [pk for pk, status, _votes in rows if status == ItemStatus.ACTIVE]
+    index = {pk: i for i, pk in enumerate(item_ids)}
+    comparisons = np.array(
+        [votes for _pk, status, votes in rows if status == ItemStatus.ACTIVE], dtype=np.int64
+    )
+    inactive = [pk for pk, status, votes in rows if status != ItemStatus.ACTIVE and votes]
+    if inactive:
+        with_inactive = PairTally.objects.filter(
+            Q(low__in=inactive) | Q(high__in=inactive), votes__gt=0
+        ).values_list("low_id", "high_id", "votes")
+        for low, high, votes in with_inactive:
+            for pk in (low, high):
+                if pk in index:
+                    comparisons[index[pk]] -= votes
+    return PairChoiceInputs(
+        item_ids=item_ids,
+        comparisons=comparisons,
+        pair_counts=_held_back_pairs(survey, index),
+        strengths=_stored_strengths(survey, item_ids),
+    )
+
+
+def _held_back_pairs(survey: Survey, index: dict[int, int]) -> sparse.csr_array:
+    """Votes per pair of active items, symmetric, for the pairs with HELD_BACK_VOTES or more."""
+    rows, columns, counts = [], [], []
+    held_back = PairTally.objects.filter(survey=survey, votes__gte=HELD_BACK_VOTES)
+    for low, high, votes in held_back.values_list("low_id", "high_id", "votes"):
+        if low in index and high in index:
+            rows += [index[low], index[high]]
+            columns += [index[high], index[low]]
+            counts += [votes, votes]
+    k = len(index)
+    matrix = sparse.csr_array(
+        (
+            np.asarray(counts, dtype=np.float64),
+            (np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64)),
+        ),
+        shape=(k, k),
+    )
+    matrix.sum_duplicates()
+    return matrix
+
+
+def _stored_strengths(survey: Survey, item_ids: list[int]) -> np.ndarray | None:
+    """The last fitted log-strengths; an item added since has the prior's 0 (an even contest).
+
+    Read from the database, not from ``survey``, which may predate the last background fit.
+    """
+    stored = Survey.objects.filter(pk=survey.pk).values_list("strengths", flat=True).get()
+    if not stored:
+        return None
+    return np.array([stored.get(str(pk), 0.0) for pk in item_ids], dtype=np.float64)
+
+
+def survey_vote_count(survey: Survey) -> int:
+    """Votes (not skips) recorded in the survey, about any items: the counters' sum."""
+    total = Item.objects.filter(survey=survey).aggregate(total=Sum("votes"))["total"]
+    return (total or 0) // 2
+
+
+def voter_seen_pairs(voter: Voter, index: dict[int, int]) -> list[tuple[int, int]]:
+    """The pairs of active items (engine indices) this voter answered: never shown again."""
+    answered = voter.appearances.filter(answer__isnull=False).values_list("left_id", "right_id")
+    return [
+        (index[left], index[right]) for left, right in answered if left in index and right in index
+    ]
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,9 @@ from coprod.wikisurveys.selectors import (
 
 
 def survey_or_404(request: HttpRequest, pk: int) -> Survey:
-    return method_object_or_404(request, Survey.objects.all(), pk)
+    # The strengths (a float per item) are read by the pair choice alone, fresh from the
+    # database: no page needs them on the survey.
+    return method_object_or_404(request, Survey.objects.defer("strengths"), pk)
 
 
 def current_voter(request: HttpRequest, survey: Survey, *, create: bool = False) -> Voter | None:
@@ -87,11 +89,10 @@ def _voter_and_appearance(
     if not request.user.has_perm("wikisurveys.vote", survey):
         raise PermissionDenied
     voter = current_voter(request, survey)
-    appearance = get_object_or_404(
-        Appearance.objects.select_related("survey"), pk=appearance_id, survey=survey
-    )
+    appearance = get_object_or_404(Appearance, pk=appearance_id, survey=survey)
     if voter is None or appearance.voter_id != voter.pk:
         raise PermissionDenied
+    appearance.survey = survey
     return voter, appearance
 
 

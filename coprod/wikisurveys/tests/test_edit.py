@@ -1,10 +1,9 @@
-"""Facilitators change, close and reopen a survey; paper sheets of pairs; cached strengths."""
+"""Facilitators change, close and reopen a survey; paper sheets of pairs."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -17,7 +16,7 @@ from coprod.processes.tests.test_concurrency import _race
 from coprod.wikisurveys import services
 from coprod.wikisurveys.models import Answer, PaperSheet, SkipReason, Survey, Voter
 from coprod.wikisurveys.selectors import survey_ranking, survey_votes
-from coprod.wikisurveys.tests.conftest import _vote, _voter
+from coprod.wikisurveys.tests.conftest import _vote
 
 ROLES_STATUS = [
     ("visitor", 302),
@@ -228,37 +227,3 @@ def test_it_counts_a_sheet_once_when_typed_at_once_by_several_people(
 
     assert _race(enter, count=6) == []
     assert Answer.objects.filter(appearance__voter=sheet.voter).count() == 3
-
-
-def test_it_feeds_the_pair_choice_with_strengths_refitted_every_few_votes(
-    survey: Survey, personas, monkeypatch
-) -> None:
-    fits: list[int] = []
-    real = services.bradley_terry
-
-    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
-        fits.append(len(args[0]))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(services, "bradley_terry", counting)
-    monkeypatch.setattr(services, "REFIT_VOTES", 5)
-    seen_strengths: list[object] = []
-    real_next = services.next_pair
-
-    def spying(*args, **kwargs):  # type: ignore[no-untyped-def]
-        seen_strengths.append(kwargs.get("strengths"))
-        return real_next(*args, **kwargs)
-
-    monkeypatch.setattr(services, "next_pair", spying)
-    voters = [_voter(survey, personas[r]) for r in ("participant", "moderator", "note_taker")]
-    for _ in range(3):
-        for v in voters:
-            if services.appearance_next(voter=v) is not None:
-                _vote(v)
-    assert seen_strengths[0] is None  # no vote yet: nothing to fit
-    assert len(seen_strengths) == 9 and all(s is not None for s in seen_strengths[1:])
-    assert fits == [1, 6]  # at the first vote, then after 5 more: never on every page
-    survey.refresh_from_db()
-    assert survey.strengths_votes == 6 and len(survey.strengths) == 3
-    stored = services.current_strengths(survey, survey_votes(survey))
-    assert stored is not None and np.isfinite(stored).all() and fits == [1, 6]
