@@ -1,4 +1,4 @@
-"""Compiled (numba) loops of the opinion map: Polis' base and group k-means.
+"""Compiled (numba) loops of the opinion map: the vote matrix, products, the k-means.
 
 Each kernel performs the same floating-point operations, in the same order, as the numpy
 code it replaced, so the results are bit-for-bit identical: squared distances as
@@ -26,6 +26,7 @@ settle_cache_dir(Path(__file__).resolve().parent)
 
 __all__ = [
     "cache_dir_fallback",
+    "latest_votes",
     "lloyd",
     "lloyd_bounded",
     "keyed_rows",
@@ -36,6 +37,101 @@ __all__ = [
 ]
 
 SAME_CENTER = 0.01
+
+
+@jit
+def _by_cell(
+    rows: NDArray[np.int64],
+    cols: NDArray[np.int64],
+    row_start: NDArray[np.int64],
+    n_cols: int,
+) -> NDArray[np.int64]:  # pragma: no cover - compiled
+    """Event positions ordered by (row, column, position): two stable counting sorts (LSD)."""
+    n = rows.shape[0]
+    col_start = np.zeros(n_cols + 1, dtype=np.int64)
+    for i in range(n):
+        col_start[cols[i] + 1] += 1
+    for c in range(n_cols):
+        col_start[c + 1] += col_start[c]
+    by_col = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        by_col[col_start[cols[i]]] = i
+        col_start[cols[i]] += 1
+    order = np.empty(n, dtype=np.int64)
+    fill = row_start[:-1].copy()
+    for m in range(n):
+        i = by_col[m]
+        order[fill[rows[i]]] = i
+        fill[rows[i]] += 1
+    return order
+
+
+@jit
+def latest_votes(
+    rows: NDArray[np.int64],
+    cols: NDArray[np.int64],
+    votes: NDArray[np.int8],
+    times: NDArray[np.int64],
+    n_rows: int,
+    n_cols: int,
+) -> tuple[
+    NDArray[np.int64], NDArray[np.int32], NDArray[np.int8], NDArray[np.int64]
+]:  # pragma: no cover - compiled
+    """CSR arrays of each cell's latest vote, and the first event of every row, in O(events).
+
+    An event is later than another when its time is larger, or equal and its position later;
+    without ``times`` (an empty array) the position alone is the time. Events are grouped by
+    cell with two stable counting sorts (:func:`_by_cell`), skipped when they already come in
+    cell order without repeats (a database export ordered by participant and statement).
+
+    Returns ``indptr``, ``indices``, ``values`` and ``first``: the position of each row's
+    earliest event (−1 for a row without events).
+    """
+    n = rows.shape[0]
+    timed = times.shape[0] == n
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    in_cell_order = True
+    for i in range(n):
+        indptr[rows[i] + 1] += 1
+        if i > 0 and (rows[i] < rows[i - 1] or (rows[i] == rows[i - 1] and cols[i] <= cols[i - 1])):
+            in_cell_order = False
+    for r in range(n_rows):
+        indptr[r + 1] += indptr[r]
+    indices = np.empty(n, dtype=np.int32)
+    values = np.empty(n, dtype=np.int8)
+    if in_cell_order:  # every event is its cell's latest vote
+        for i in range(n):
+            indices[i] = cols[i]
+            values[i] = votes[i]
+    else:
+        order = _by_cell(rows, cols, indptr, n_cols)
+        # Each cell's events are now consecutive, in position order: keep the latest of each.
+        kept = 0
+        m = 0
+        for r in range(n_rows):
+            end = indptr[r + 1]
+            indptr[r] = kept
+            while m < end:
+                latest = order[m]
+                col = cols[latest]
+                m += 1
+                while m < end and cols[order[m]] == col:
+                    if not timed or times[order[m]] >= times[latest]:
+                        latest = order[m]
+                    m += 1
+                indices[kept] = col
+                values[kept] = votes[latest]
+                kept += 1
+        indptr[n_rows] = kept
+        if kept < n:
+            indices = indices[:kept].copy()
+            values = values[:kept].copy()
+    first = np.full(n_rows, -1, dtype=np.int64)
+    for i in range(n):
+        f = first[rows[i]]
+        if f < 0 or (timed and times[i] < times[f]):
+            first[rows[i]] = i
+    return indptr, indices, values, first
 
 
 @jit
@@ -427,6 +523,8 @@ def warm_up() -> None:
     Kernels are otherwise compiled lazily at their first call, which can be deep inside the
     first large map; a long-lived worker may call this once at start-up.
     """
+    two = np.array([1, 0], dtype=np.int64)
+    latest_votes(two, two, np.zeros(2, dtype=np.int8), two, 2, 2)
     points = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
     w = np.ones(3)
     lloyd(points, w, points[:2].copy(), 2)
