@@ -141,6 +141,7 @@ class KeyedCentred:
         self.table = np.ascontiguousarray(table, dtype=np.float64)
         self.shape = matrix.shape
         self.nnz = matrix.nnz
+        self._by_length: NDArray[np.uint64] | None = None
 
     def __matmul__(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
         block = _padded(x, self.shape[1])
@@ -152,9 +153,16 @@ class KeyedCentred:
         return KeyedTransposed(self)
 
     def gram(self, v: NDArray[np.float64]) -> NDArray[np.float64]:
-        """``Xᵀ (X v)`` in one pass over the votes."""
+        """``Xᵀ (X v)`` in two passes over the votes."""
+        if self._by_length is None:  # once per matrix: the row order the kernel sums in
+            lengths = np.diff(self.indptr.view(np.int64))
+            self._by_length = np.argsort(lengths, kind="stable").astype(np.uint64)
         vector = np.ascontiguousarray(v, dtype=np.float64)
-        return np.asarray(kernels.keyed_gram(self.indptr, self.keys, self.cols, self.table, vector))
+        return np.asarray(
+            kernels.keyed_gram(
+                self.indptr, self.keys, self.cols, self.table, vector, self._by_length
+            )
+        )
 
     def toarray(self) -> NDArray[np.float64]:
         return np.asarray(
