@@ -288,21 +288,34 @@ def _lanczos(
         v0 = start[0] + start[1]
     else:
         v0 = rng(seed).standard_normal(n_cols)
-    products = 0
-
-    def product(v: NDArray[np.float64]) -> NDArray[np.float64]:
-        nonlocal products
-        products += 1
-        return np.asarray(apply(v))
-
-    operator = LinearOperator((n_cols, n_cols), matvec=product, dtype=np.float64)
+    operator = _CountedProducts(apply, n_cols)
     try:
         _, vecs = eigsh(operator, k=N_COMPONENTS, v0=v0, tol=0, which="LA")
     except ArpackNoConvergence:  # pragma: no cover - ARPACK converges on Gram operators
         gram = np.column_stack([apply(e) for e in np.eye(n_cols)])
         _, evecs = np.linalg.eigh((gram + gram.T) / 2)
-        return _align(evecs[:, ::-1][:, :N_COMPONENTS].T, start), products
-    return _align(vecs[:, ::-1].T, start), products
+        return _align(evecs[:, ::-1][:, :N_COMPONENTS].T, start), operator.products
+    return _align(vecs[:, ::-1].T, start), operator.products
+
+
+class _CountedProducts(LinearOperator):
+    """The operator ``v ↦ apply(v)`` handed to ARPACK, counting its products.
+
+    ``matvec`` calls ``apply`` straight: ARPACK always passes a contiguous vector of the right
+    length, and ``LinearOperator``'s checks and reshapes around each product cost a fifth of
+    a product on a conversation of 50 000 votes.
+    """
+
+    def __init__(self, apply: Callable[[NDArray[np.float64]], NDArray[np.float64]], n: int):
+        super().__init__(np.float64, (n, n))
+        self.apply = apply
+        self.products = 0
+
+    def _matvec(self, v: NDArray[np.float64]) -> NDArray[np.float64]:
+        self.products += 1
+        return np.asarray(self.apply(v))
+
+    matvec = _matvec
 
 
 def _subspace_iteration(
