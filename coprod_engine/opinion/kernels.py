@@ -27,6 +27,7 @@ settle_cache_dir(Path(__file__).resolve().parent)
 __all__ = [
     "cache_dir_fallback",
     "latest_votes",
+    "compact_codes",
     "lloyd",
     "lloyd_bounded",
     "keyed_rows",
@@ -44,26 +45,32 @@ def _by_cell(
     rows: NDArray[np.int64],
     cols: NDArray[np.int64],
     row_start: NDArray[np.int64],
-    n_cols: int,
-) -> NDArray[np.int64]:  # pragma: no cover - compiled
-    """Event positions ordered by (row, column, position): two stable counting sorts (LSD)."""
+    col_start: NDArray[np.int64],
+) -> tuple[NDArray[np.int64], NDArray[np.int32]]:  # pragma: no cover - compiled
+    """Event positions ordered by (row, column, position), and their columns.
+
+    Two stable counting sorts (LSD radix on two small keys): by column, then by row. Each
+    pass carries the key the next one needs, so no pass gathers through a permutation.
+    """
     n = rows.shape[0]
-    col_start = np.zeros(n_cols + 1, dtype=np.int64)
-    for i in range(n):
-        col_start[cols[i] + 1] += 1
-    for c in range(n_cols):
-        col_start[c + 1] += col_start[c]
     by_col = np.empty(n, dtype=np.int64)
+    row_of = np.empty(n, dtype=np.int64)
+    fill = col_start[:-1].copy()
     for i in range(n):
-        by_col[col_start[cols[i]]] = i
-        col_start[cols[i]] += 1
+        at = fill[cols[i]]
+        by_col[at] = i
+        row_of[at] = rows[i]
+        fill[cols[i]] += 1
     order = np.empty(n, dtype=np.int64)
+    col_of = np.empty(n, dtype=np.int32)
     fill = row_start[:-1].copy()
-    for m in range(n):
-        i = by_col[m]
-        order[fill[rows[i]]] = i
-        fill[rows[i]] += 1
-    return order
+    for c in range(col_start.shape[0] - 1):
+        for m in range(col_start[c], col_start[c + 1]):
+            at = fill[row_of[m]]
+            order[at] = by_col[m]
+            col_of[at] = c
+            fill[row_of[m]] += 1
+    return order, col_of
 
 
 @jit
@@ -75,7 +82,12 @@ def latest_votes(
     n_rows: int,
     n_cols: int,
 ) -> tuple[
-    NDArray[np.int64], NDArray[np.int32], NDArray[np.int8], NDArray[np.int64]
+    NDArray[np.int64],
+    NDArray[np.int32],
+    NDArray[np.int8],
+    NDArray[np.int32],
+    NDArray[np.int64],
+    NDArray[np.int64],
 ]:  # pragma: no cover - compiled
     """CSR arrays of each cell's latest vote, and the first event of every row, in O(events).
 
@@ -84,54 +96,94 @@ def latest_votes(
     cell with two stable counting sorts (:func:`_by_cell`), skipped when they already come in
     cell order without repeats (a database export ordered by participant and statement).
 
-    Returns ``indptr``, ``indices``, ``values`` and ``first``: the position of each row's
-    earliest event (−1 for a row without events).
+    Returns ``indptr``, ``indices``, ``values``, the cell keys ``3·column + vote + 1`` of the
+    stored votes with their counts (``VoteMatrix.cell_keys`` and ``column_tallies``, made in
+    the same pass), and ``first``: the position of each row's earliest event (−1 for a row
+    without events).
     """
     n = rows.shape[0]
     timed = times.shape[0] == n
     indptr = np.zeros(n_rows + 1, dtype=np.int64)
-    in_cell_order = True
+    col_start = np.zeros(n_cols + 1, dtype=np.int64)
+    first = np.full(n_rows, -1, dtype=np.int64)
     for i in range(n):
         indptr[rows[i] + 1] += 1
-        if i > 0 and (rows[i] < rows[i - 1] or (rows[i] == rows[i - 1] and cols[i] <= cols[i - 1])):
-            in_cell_order = False
+        col_start[cols[i] + 1] += 1
+        f = first[rows[i]]
+        if f < 0 or (timed and times[i] < times[f]):
+            first[rows[i]] = i
     for r in range(n_rows):
         indptr[r + 1] += indptr[r]
+    for c in range(n_cols):
+        col_start[c + 1] += col_start[c]
+    in_cell_order = True
+    for i in range(1, n):
+        if rows[i] < rows[i - 1] or (rows[i] == rows[i - 1] and cols[i] <= cols[i - 1]):
+            in_cell_order = False
+            break
     indices = np.empty(n, dtype=np.int32)
     values = np.empty(n, dtype=np.int8)
+    keys = np.empty(n, dtype=np.int32)
+    tallies = np.zeros(3 * n_cols, dtype=np.int64)
     if in_cell_order:  # every event is its cell's latest vote
         for i in range(n):
             indices[i] = cols[i]
             values[i] = votes[i]
-    else:
-        order = _by_cell(rows, cols, indptr, n_cols)
-        # Each cell's events are now consecutive, in position order: keep the latest of each.
-        kept = 0
-        m = 0
-        for r in range(n_rows):
-            end = indptr[r + 1]
-            indptr[r] = kept
-            while m < end:
-                latest = order[m]
-                col = cols[latest]
+            keys[i] = 3 * cols[i] + votes[i] + 1
+            tallies[keys[i]] += 1
+        return indptr, indices, values, keys, tallies, first
+    order, col_of = _by_cell(rows, cols, indptr, col_start)
+    # Each cell's events are now consecutive, in position order: keep the latest of each.
+    kept = 0
+    m = 0
+    for r in range(n_rows):
+        end = indptr[r + 1]
+        indptr[r] = kept
+        while m < end:
+            latest = order[m]
+            col = col_of[m]
+            m += 1
+            while m < end and col_of[m] == col:
+                if not timed or times[order[m]] >= times[latest]:
+                    latest = order[m]
                 m += 1
-                while m < end and cols[order[m]] == col:
-                    if not timed or times[order[m]] >= times[latest]:
-                        latest = order[m]
-                    m += 1
-                indices[kept] = col
-                values[kept] = votes[latest]
-                kept += 1
-        indptr[n_rows] = kept
-        if kept < n:
-            indices = indices[:kept].copy()
-            values = values[:kept].copy()
-    first = np.full(n_rows, -1, dtype=np.int64)
-    for i in range(n):
-        f = first[rows[i]]
-        if f < 0 or (timed and times[i] < times[f]):
-            first[rows[i]] = i
-    return indptr, indices, values, first
+            indices[kept] = col
+            values[kept] = votes[latest]
+            keys[kept] = 3 * col + votes[latest] + 1
+            tallies[keys[kept]] += 1
+            kept += 1
+    indptr[n_rows] = kept
+    if kept < n:
+        indices = indices[:kept].copy()
+        values = values[:kept].copy()
+        keys = keys[:kept].copy()
+    return indptr, indices, values, keys, tallies, first
+
+
+@jit
+def compact_codes(
+    ids: NDArray[np.int64], high: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:  # pragma: no cover - compiled
+    """Ascending distinct values of ``ids`` (all in ``0..high``) and the rank of each among them.
+
+    When every value from 0 to ``high`` occurs, each id is its own rank: ``ids`` is returned.
+    """
+    table = np.zeros(high + 1, dtype=np.int64)
+    for i in range(ids.shape[0]):
+        table[ids[i]] = 1
+    distinct = np.empty(high + 1, dtype=np.int64)
+    count = 0
+    for value in range(high + 1):
+        if table[value]:
+            table[value] = count
+            distinct[count] = value
+            count += 1
+    if count == high + 1:
+        return distinct, ids
+    codes = np.empty(ids.shape[0], dtype=np.int64)
+    for i in range(ids.shape[0]):
+        codes[i] = table[ids[i]]
+    return distinct[:count].copy(), codes
 
 
 @jit
@@ -575,6 +627,7 @@ def warm_up() -> None:
     """
     two = np.array([1, 0], dtype=np.int64)
     latest_votes(two, two, np.zeros(2, dtype=np.int8), two, 2, 2)
+    compact_codes(two, 1)
     points = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
     w = np.ones(3)
     lloyd(points, w, points[:2].copy(), 2)

@@ -125,15 +125,8 @@ def _dense_codes(ids: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.
     low, high = int(ids.min()), int(ids.max())
     if low >= 0 and high <= 4 * len(ids) + 1_000_000:
         # Polis ids are small consecutive integers: a lookup table beats sorting 10^7 ids.
-        present = np.zeros(high + 1, dtype=bool)
-        present[ids] = True
-        if low == 0 and bool(present.all()):
-            # Every id from 0 to the largest is used: each id is its own code.
-            return np.arange(high + 1, dtype=np.int64), ids
-        distinct = np.flatnonzero(present).astype(np.int64)
-        table = np.zeros(high + 1, dtype=np.int64)
-        table[distinct] = np.arange(len(distinct))
-        return distinct, table[ids]
+        distinct, codes = kernels.compact_codes(np.ascontiguousarray(ids), high)
+        return distinct, codes
     distinct, codes = np.unique(ids, return_inverse=True)
     return distinct.astype(np.int64), codes.astype(np.int64)
 
@@ -192,11 +185,15 @@ def vote_matrix(
         vals = vals[keep]
         if len(times):
             times = times[keep]
-    indptr, indices, values, first = kernels.latest_votes(
+    indptr, indices, values, keys, tallies, first = kernels.latest_votes(
         rows, cols, vals, times, len(participants), len(statements)
     )
     first_seen = _arrival_order(first, times, len(vals))
-    return VoteMatrix(participants, statements, indptr, indices, values, first_seen)
+    matrix = VoteMatrix(participants, statements, indptr, indices, values, first_seen)
+    # Made by the kernel in the same pass: the cached properties start filled.
+    matrix.__dict__["cell_keys"] = keys
+    matrix.__dict__["column_tallies"] = tallies.reshape(len(statements), 3)
+    return matrix
 
 
 def _arrival_order(

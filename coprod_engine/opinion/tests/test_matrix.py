@@ -97,6 +97,12 @@ def test_it_keeps_the_latest_vote_by_time_then_position(
     assert all(np.all(np.diff(m.indices[a:b]) > 0) for a, b in itertools.pairwise(m.indptr))
     arrival = sorted(first, key=lambda p: first[p])
     assert m.participant_ids[np.argsort(m.first_seen)].tolist() == arrival
+    # The keys and tallies the kernel makes in passing are those of their definitions.
+    keys = m.indices.astype(np.int64) * 3 + m.values + 1
+    assert m.cell_keys.dtype == np.int32
+    assert m.cell_keys.tolist() == keys.tolist()
+    tallies = np.bincount(keys, minlength=3 * m.shape[1]).reshape(-1, 3)
+    assert m.column_tallies.tolist() == tallies.tolist()
 
 
 def test_it_builds_the_matrix_of_events_already_in_cell_order_as_given() -> None:
