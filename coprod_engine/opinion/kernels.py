@@ -28,6 +28,9 @@ __all__ = [
     "cache_dir_fallback",
     "latest_votes",
     "compact_codes",
+    "label_tallies",
+    "flagged_per_row",
+    "best_agree",
     "lloyd",
     "lloyd_bounded",
     "keyed_rows",
@@ -184,6 +187,77 @@ def compact_codes(
     for i in range(ids.shape[0]):
         codes[i] = table[ids[i]]
     return distinct[:count].copy(), codes
+
+
+@jit
+def label_tallies(
+    indptr: NDArray[np.int64],
+    keys: NDArray[np.int32],
+    labels: NDArray[np.int64],
+    n_labels: int,
+    n_keys: int,
+) -> NDArray[np.int64]:  # pragma: no cover - compiled
+    """Count of every cell key among the rows of each label (rows labelled −1 are left out).
+
+    ``counts[label · n_keys + key]``: the ``bincount`` of ``label · n_keys + key`` over the
+    stored votes of labelled rows, without building that array of keys.
+    """
+    counts = np.zeros(n_labels * n_keys, dtype=np.int64)
+    for r in range(indptr.shape[0] - 1):
+        if labels[r] >= 0:
+            base = labels[r] * n_keys
+            for at in range(indptr[r], indptr[r + 1]):
+                counts[base + keys[at]] += 1
+    return counts
+
+
+@jit
+def flagged_per_row(
+    indptr: NDArray[np.int64], cols: NDArray[np.int32], flagged: NDArray[np.bool_]
+) -> NDArray[np.int64]:  # pragma: no cover - compiled
+    """Votes of each row on the flagged columns."""
+    n_rows = indptr.shape[0] - 1
+    out = np.zeros(n_rows, dtype=np.int64)
+    for r in range(n_rows):
+        count = 0
+        for at in range(indptr[r], indptr[r + 1]):
+            if flagged[cols[at]]:
+                count += 1
+        out[r] = count
+    return out
+
+
+@jit
+def best_agree(
+    na: NDArray[np.float64],
+    nd: NDArray[np.float64],
+    pa: NDArray[np.float64],
+    pat: NDArray[np.float64],
+    ra: NDArray[np.float64],
+    rat: NDArray[np.float64],
+    candidates: NDArray[np.int64],
+    z: float,
+) -> int:  # pragma: no cover - compiled
+    """Polis ``best-agree``, a sequential scan kept as written; −1 when there is none.
+
+    The products are evaluated left to right, as in Python, so the comparisons are the same.
+    """
+    best = -1
+    for c in candidates:
+        if na[c] == 0 and nd[c] == 0:
+            continue
+        if best >= 0:
+            if ra[best] > 1.0:
+                better = (
+                    ra[c] * rat[c] * pa[c] * pat[c] > ra[best] * rat[best] * pa[best] * pat[best]
+                )
+            else:
+                better = pa[c] * pat[c] > pa[best] * pat[best]
+        else:
+            better = pat[c] > z or (ra[c] > 1.0 and pa[c] > 0.5)
+        if better:
+            best = c
+    return best
 
 
 @jit
@@ -628,6 +702,11 @@ def warm_up() -> None:
     two = np.array([1, 0], dtype=np.int64)
     latest_votes(two, two, np.zeros(2, dtype=np.int8), two, 2, 2)
     compact_codes(two, 1)
+    starts = np.array([0, 1], dtype=np.int64)
+    label_tallies(starts, np.zeros(1, dtype=np.int32), np.zeros(1, dtype=np.int64), 1, 3)
+    flagged_per_row(starts, np.zeros(1, dtype=np.int32), np.zeros(1, dtype=np.bool_))
+    unit = np.ones(1)
+    best_agree(unit, unit, unit, unit, unit, unit, np.zeros(1, dtype=np.int64), 1.0)
     points = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
     w = np.ones(3)
     lloyd(points, w, points[:2].copy(), 2)

@@ -108,10 +108,9 @@ def _centring(
     table = np.arange(-1.0, 2.0)[None, :] - center[:, None]
     table[mod_out] = 0.0
     rows_voted = np.diff(matrix.indptr)
-    on_mod_out = mod_out[matrix.indices] if mod_out.any() else None
-    if on_mod_out is not None:
-        running = np.concatenate(([0], np.cumsum(on_mod_out, dtype=np.int64)))
-        on_kept = running[matrix.indptr[1:]] - running[matrix.indptr[:-1]]
+    if mod_out.any():
+        indptr = np.ascontiguousarray(matrix.indptr, dtype=np.int64)
+        on_kept = kernels.flagged_per_row(indptr, matrix.indices, np.ascontiguousarray(mod_out))
     else:
         on_kept = np.zeros(n_rows, dtype=np.int64)
     voted = rows_voted - on_kept + int(mod_out.sum())
