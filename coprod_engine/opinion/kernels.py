@@ -1,7 +1,8 @@
-"""Compiled (numba) loops of the opinion map: the vote matrix, products, the k-means.
+"""Compiled (numba) loops of the opinion map: the vote matrix, products, k-means, tallies.
 
-Each kernel performs the same floating-point operations, in the same order, as the numpy
-code it replaced, so the results are bit-for-bit identical: squared distances as
+Each kernel gives the integers of the numpy code it replaced and performs the same
+floating-point operations, in the same order, so the results are bit-for-bit identical
+(``docs/engine-opinion.md`` lists them): squared distances as
 ``(x − cx)·(x − cx) + (y − cy)·(y − cy)`` with the first minimum winning (``argmin``),
 centres as weighted sums accumulated in point order (``bincount``) divided by the mass, the
 ``same-clustering?`` test on lexicographically sorted centres. No ``fastmath`` (it would
