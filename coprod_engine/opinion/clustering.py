@@ -48,15 +48,33 @@ MAX_MAX_K = 5
 K_BUFFER = 4
 
 
+def _as_complex(points: NDArray[np.float64]) -> NDArray[np.complex128]:
+    """Each 2-D point as one complex number ``x + iy``, a view when possible.
+
+    ``np.unique`` of these sorts and compares exactly as ``np.unique(points, axis=0)`` does
+    (by x then y, with float equality; ``equal_nan=False`` keeps NaNs apart as the row
+    version does), without the structured dtype that makes the row version ten times slower.
+    """
+    return np.ascontiguousarray(points, dtype=np.float64).view(np.complex128).ravel()
+
+
+def _distinct_rows(
+    points: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """``np.unique(points, axis=0, return_index=True)`` for 2-D points."""
+    values, first = np.unique(_as_complex(points), return_index=True, equal_nan=False)
+    return np.column_stack([values.real, values.imag]), first
+
+
 def _first_distinct(points: NDArray[np.float64], k: int) -> NDArray[np.float64]:
     """The first ``k`` distinct rows, in row order (Polis ``init-clusters``)."""
     if len(points) == 0:
         return points[:0]
     # The first k distinct rows are almost always among the first few k rows: look there first.
     head = points[: 4 * k + 16]
-    _, first = np.unique(head, axis=0, return_index=True)
+    _, first = _distinct_rows(head)
     if len(first) < k and len(head) < len(points):
-        _, first = np.unique(points, axis=0, return_index=True)
+        _, first = _distinct_rows(points)
     return points[np.sort(first)[:k]]
 
 
@@ -71,11 +89,11 @@ def _clean_start(
     """
     if len(start) == 0:
         return _first_distinct(points, k)
-    _, first = np.unique(start, axis=0, return_index=True)
+    _, first = _distinct_rows(start)
     centres = start[np.sort(first)][:k]
     if len(centres) >= k:
         return centres  # nothing to top up: the distinct points are not needed
-    distinct = np.unique(points, axis=0)
+    distinct, _ = _distinct_rows(points)
     while len(centres) < min(k, len(distinct)):
         gaps, _ = cKDTree(centres).query(distinct)
         far = int(np.argmax(gaps))

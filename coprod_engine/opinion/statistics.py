@@ -13,11 +13,11 @@ Small, C. et al. (2021). *Recerca*, 26(2), section on representative comments.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from coprod_engine.opinion import kernels
 from coprod_engine.opinion.matrix import VoteMatrix
 
 __all__ = [
@@ -69,17 +69,14 @@ def tally_counts(matrix: VoteMatrix, labels: NDArray[np.int64], n_labels: int) -
     if n_labels == 1 and bool(np.all(labels == 0)):
         # Everyone in one group: the matrix's own per-statement tallies.
         return matrix.column_tallies.reshape(1, n_cols, 3)
-    # int32 keys halve the memory traffic of these O(votes) passes.
-    small = n_labels * n_cols * 3 < 2**31
-    dtype: type[np.signedinteger[Any]] = np.int32 if small else np.int64
-    row_labels = np.repeat(labels.astype(dtype), np.diff(matrix.indptr))
-    kept = row_labels >= 0
-    key = row_labels * dtype(n_cols * 3)
-    key += matrix.cell_keys
-    if not kept.all():
-        key = key[kept]
-    counts = np.bincount(key, minlength=n_labels * n_cols * 3)
-    return counts.reshape(n_labels, n_cols, 3).astype(np.int64, copy=False)
+    counts = kernels.label_tallies(
+        np.ascontiguousarray(matrix.indptr, dtype=np.int64),
+        matrix.cell_keys,
+        np.ascontiguousarray(labels, dtype=np.int64),
+        n_labels,
+        3 * n_cols,
+    )
+    return counts.reshape(n_labels, n_cols, 3)
 
 
 def tallies_from_counts(counts: NDArray[np.int64]) -> Tallies:
@@ -207,24 +204,10 @@ def _finalize(st: dict[str, NDArray[np.float64]], g: int, c: int, tid: int) -> R
 def _best_agree(
     st: dict[str, NDArray[np.float64]], g: int, candidates: NDArray[np.int64]
 ) -> int | None:
-    """Polis ``best-agree``: a sequential scan, so the rule is kept as written."""
-    na, nd, pa, pat, ra, rat = (st[k][g].tolist() for k in ("na", "nd", "pa", "pat", "ra", "rat"))
-    best: int | None = None
-    for c in candidates.tolist():
-        if na[c] == 0 and nd[c] == 0:
-            continue
-        if best is not None:
-            if ra[best] > 1.0:
-                better = (
-                    ra[c] * rat[c] * pa[c] * pat[c] > ra[best] * rat[best] * pa[best] * pat[best]
-                )
-            else:
-                better = pa[c] * pat[c] > pa[best] * pat[best]
-        else:
-            better = pat[c] > Z_90 or (ra[c] > 1.0 and pa[c] > 0.5)
-        if better:
-            best = c
-    return best
+    """Polis ``best-agree``: a sequential scan, so the rule is kept as written (compiled)."""
+    rows = (np.ascontiguousarray(st[k][g]) for k in ("na", "nd", "pa", "pat", "ra", "rat"))
+    best = kernels.best_agree(*rows, np.ascontiguousarray(candidates, dtype=np.int64), Z_90)
+    return None if best < 0 else int(best)
 
 
 def representative_statements(

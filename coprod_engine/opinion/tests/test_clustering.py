@@ -138,3 +138,17 @@ def test_it_runs_the_compiled_lloyd_iterations_bit_for_bit_like_numpy(
     oracle = _numpy_lloyd(pts, w, start, 20)
     np.testing.assert_array_equal(ours[0], oracle[0])
     np.testing.assert_array_equal(ours[1], oracle[1])
+
+
+def test_it_finds_distinct_points_exactly_like_numpy_unique_rows() -> None:
+    from coprod_engine.opinion.clustering import _distinct_rows
+
+    rng = np.random.default_rng(4)
+    pts = np.round(rng.normal(size=(300, 2)), 1)
+    pts[::17] = [-0.0, 0.0]
+    pts[::23] = [0.0, -0.0]
+    pts[5] = pts[9] = [np.nan, 1.0]
+    rows, first = np.unique(pts, axis=0, return_index=True)
+    ours_rows, ours_first = _distinct_rows(pts)
+    assert ours_first.tolist() == first.tolist()
+    np.testing.assert_array_equal(ours_rows, rows)

@@ -73,3 +73,24 @@ def test_it_keeps_the_sign_of_the_previous_map() -> None:
     flipped = project(m, np.zeros(12, dtype=bool), start=-first.components)
     np.testing.assert_allclose(flipped.components, -first.components, atol=1e-12)
     assert flipped.participants == pytest.approx(-first.participants)
+
+
+@pytest.mark.parametrize("n_rows", [1, 3, 4, 7, 403])
+def test_it_computes_gram_products_bit_for_bit_like_scipy(n_rows: int) -> None:
+    from coprod_engine.opinion.pca import KeyedCentred, _centring
+
+    rng = np.random.default_rng(n_rows)
+    # Rows of very different lengths (and a participant who only voted on a moderated-out
+    # statement), so the kernel's side-by-side row sums have tails of every size.
+    lengths = rng.integers(1, 40, size=n_rows)
+    pids = np.repeat(np.arange(n_rows), lengths)
+    tids = np.concatenate([rng.choice(50, size=k, replace=False) for k in lengths])
+    votes = rng.integers(-1, 2, size=len(pids))
+    m = vote_matrix(pids, tids, votes)
+    mod_out = np.zeros(m.shape[1], dtype=bool)
+    mod_out[::7] = True
+    centred, _, _ = centred_matrix(m, mod_out)
+    keyed = KeyedCentred(m, _centring(m, mod_out)[0])
+    for _ in range(3):
+        v = rng.standard_normal(m.shape[1])
+        assert keyed.gram(v).tobytes() == (centred.T @ (centred @ v)).tobytes()

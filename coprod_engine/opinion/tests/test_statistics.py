@@ -9,13 +9,16 @@ from hypothesis import strategies as st
 
 from coprod_engine.opinion import vote_matrix
 from coprod_engine.opinion.statistics import (
+    Z_90,
     Tallies,
+    _best_agree,
     comment_priorities,
     consensus_statements,
     group_aware_consensus,
     prop_test,
     representative_statements,
     tally,
+    tally_counts,
     two_prop_test,
 )
 
@@ -101,3 +104,53 @@ def test_it_keeps_group_aware_consensus_between_zero_and_one(
     seen = agree + disagree + np.array([[p] for _, _, p in groups])
     gac = group_aware_consensus(Tallies(agree, disagree, seen))
     assert 0 < gac[0] < 1
+
+
+def _best_agree_as_written(
+    na: list[float],
+    nd: list[float],
+    pa: list[float],
+    pat: list[float],
+    ra: list[float],
+    rat: list[float],
+) -> int | None:
+    """Polis ``best-agree`` in plain Python: the oracle of the compiled scan."""
+    best: int | None = None
+    for c in range(len(na)):
+        if na[c] == 0 and nd[c] == 0:
+            continue
+        if best is not None:
+            if ra[best] > 1.0:
+                better = (
+                    ra[c] * rat[c] * pa[c] * pat[c] > ra[best] * rat[best] * pa[best] * pat[best]
+                )
+            else:
+                better = pa[c] * pat[c] > pa[best] * pat[best]
+        else:
+            better = pat[c] > Z_90 or (ra[c] > 1.0 and pa[c] > 0.5)
+        if better:
+            best = c
+    return best
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_it_picks_the_best_agree_statement_as_polis_writes_it(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 30))
+    na, nd = rng.integers(0, 4, size=(2, n)).astype(float)
+    pa, pat, ra, rat = rng.choice([0.3, 0.5, 0.9, 1.0, 1.2816, 1.5, 3.0], size=(4, n))
+    stats = {"na": na, "nd": nd, "pa": pa, "pat": pat, "ra": ra, "rat": rat}
+    expected = _best_agree_as_written(*(stats[k].tolist() for k in stats))
+    assert _best_agree({k: v[None, :] for k, v in stats.items()}, 0, np.arange(n)) == expected
+
+
+def test_it_tallies_groups_like_a_bincount_of_group_and_cell_keys() -> None:
+    rng = np.random.default_rng(3)
+    m = vote_matrix(rng.integers(0, 40, 500), rng.integers(0, 12, 500), rng.integers(-1, 2, 500))
+    labels = rng.integers(-1, 3, size=m.shape[0])
+    rows = m.rows()
+    kept = labels[rows] >= 0
+    keys = labels[rows][kept] * (3 * m.shape[1]) + m.cell_keys[kept]
+    expected = np.bincount(keys, minlength=3 * 3 * m.shape[1]).reshape(3, m.shape[1], 3)
+    assert tally_counts(m, labels, 3).tolist() == expected.tolist()
