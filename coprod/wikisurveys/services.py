@@ -26,6 +26,7 @@ from coprod.wikisurveys.models import (
     ItemStatus,
     PairTally,
     PaperSheet,
+    ResultsSnapshot,
     SkipReason,
     Survey,
     SurveyResult,
@@ -33,7 +34,15 @@ from coprod.wikisurveys.models import (
 )
 from coprod.wikisurveys.selectors import (
     PairChoiceInputs,
+    Ranking,
+    ResultsPage,
+    SurveyVotes,
+    answer_set,
     pair_choice_inputs,
+    results_content,
+    results_page,
+    results_snapshot,
+    snapshot_answers,
     survey_has_votes,
     survey_ranking,
     survey_vote_count,
@@ -135,6 +144,7 @@ def items_add(
         )
     if not items:
         raise ValidationError(_("Choose a need or an idea, or write an item."))
+    results_refresh_soon(survey)
     return items
 
 
@@ -168,7 +178,12 @@ def _set_open(survey: Survey, is_open: bool) -> Survey:
 
 @transaction.atomic
 def survey_close(*, survey: Survey) -> Survey:
-    """Freeze the survey: no more votes, items, moderation or changes until it is reopened."""
+    """Freeze the survey: no more votes, items, moderation or changes until it is reopened.
+
+    The worker is asked for exact results at once, so the first visitor after the close does
+    not wait for them (the results page would compute them itself otherwise).
+    """
+    results_refresh_soon(survey)
     return _set_open(survey, False)
 
 
@@ -177,11 +192,12 @@ def survey_open(*, survey: Survey) -> Survey:
     return _set_open(survey, True)
 
 
-# Ask for a refit of the strengths behind the pair choice after this many new votes (or a
-# tenth more, on large surveys). The fit runs in the background worker (``tasks``): ~0.3 s of
-# CPU at 500 items x 50,000 votes, which no voter should wait for.
+# Ask for a refresh (the strengths behind the pair choice refitted, the results recomputed)
+# after this many new votes, or a tenth more on large surveys. It runs in the background
+# worker (``tasks``): ~0.3 s of CPU for the fit at 500 items x 50,000 votes, which no voter
+# should wait for.
 REFIT_VOTES = 25
-# A refit asked for and not done after this long (a worker stopped) is asked for again.
+# A refresh asked for and not done after this long (a worker stopped) is asked for again.
 REFIT_RETRY = dt.timedelta(minutes=2)
 
 
@@ -193,8 +209,8 @@ def _refit_due(strengths_votes: int, votes: int) -> bool:
     )
 
 
-def strengths_refresh_soon(survey: Survey) -> None:
-    """Ask the worker for a refit after this transaction commits, if enough votes came in.
+def survey_refresh_soon(survey: Survey) -> None:
+    """Ask the worker for a refresh after this transaction commits, if enough votes came in.
 
     At most one request is pending per survey: the request is claimed with a conditional
     UPDATE of ``strengths_requested_at``, so concurrent voters crossing the threshold together
@@ -221,23 +237,25 @@ def strengths_refresh_soon(survey: Survey) -> None:
         .update(strengths_requested_at=now)
     )
     if claimed:
-        from coprod.wikisurveys.tasks import refit_strengths
+        from coprod.wikisurveys.tasks import refresh_survey
 
-        transaction.on_commit(lambda: refit_strengths.enqueue(survey.pk))
+        transaction.on_commit(lambda: refresh_survey.enqueue(survey.pk))
 
 
-def strengths_refit(*, survey: Survey) -> int:
-    """Fit the Bradley-Terry strengths of the active items and store them by item id.
+def survey_refresh(*, survey: Survey) -> int:
+    """Refit the strengths of the active items and recompute the results, from one read.
 
-    Returns the survey's vote count the fit stands for. A fit that is not due (a second
-    request) stores nothing. The count is read before the votes, so a vote arriving in
-    between makes the next fit come one vote early, never late.
+    The strengths are stored by item id, the results as the survey's snapshot. Returns the
+    survey's vote count they stand for. A refresh that is not due (a second request) does
+    nothing. The count is read before the votes, so a vote arriving in between makes the
+    next refresh come one vote early, never late.
     """
     counted = survey_vote_count(survey)
     fitted = Survey.objects.filter(pk=survey.pk).values_list("strengths_votes", flat=True).get()
     if not _refit_due(fitted, counted):
         Survey.objects.filter(pk=survey.pk).update(strengths_requested_at=None)
         return fitted
+    read_at = timezone.now()
     votes = survey_votes(survey)
     strengths: dict[str, float] = {}
     if len(votes.items) >= 2 and votes.winners.size:
@@ -249,7 +267,88 @@ def strengths_refit(*, survey: Survey) -> int:
     Survey.objects.filter(pk=survey.pk).update(
         strengths=strengths, strengths_votes=counted, strengths_requested_at=None
     )
+    results_snapshot_store(survey=survey, votes=votes, read_at=read_at)
     return counted
+
+
+def results_snapshot_store(
+    *,
+    survey: Survey,
+    votes: SurveyVotes | None = None,
+    ranking: Ranking | None = None,
+    read_at: dt.datetime | None = None,
+) -> ResultsSnapshot:
+    """Compute the results from every answer and store them as the survey's snapshot.
+
+    ``votes`` (and their ``ranking``) when the caller has read them already, at ``read_at``.
+    A snapshot of answers read later than these is kept, not replaced: the worker and a page
+    computing at once leave the newer one. Returns the snapshot stored.
+    """
+    if votes is None:
+        read_at, votes = timezone.now(), survey_votes(survey)
+    ranking = ranking or survey_ranking(survey, votes)
+    fields = {
+        "computed_at": read_at or timezone.now(),
+        "engine_version": coprod_engine.__version__,
+        "input_hash": ranking.input_hash,
+        "answers": votes.read.answers,
+        "last_answer_id": votes.read.last_answer_id,
+        "votes": ranking.n_votes,
+        "skips": ranking.n_skips,
+        "voters": len(set(votes.voters.tolist()) | set(votes.skip_voters.tolist())),
+        "content": results_content(survey, votes, ranking),
+    }
+    snapshot, created = ResultsSnapshot.objects.get_or_create(survey=survey, defaults=fields)
+    if created:
+        return snapshot
+    ResultsSnapshot.objects.filter(pk=snapshot.pk, computed_at__lte=fields["computed_at"]).update(
+        **fields
+    )
+    return ResultsSnapshot.objects.get(pk=snapshot.pk)
+
+
+def _page_items(survey: Survey) -> list[Item]:
+    """Every item of the survey with what the results page shows of it (text, status)."""
+    return list(
+        Item.objects.filter(survey=survey).only("pk", "survey_id", "text_fr", "text_en", "status")
+    )
+
+
+def _snapshot_current(snapshot: ResultsSnapshot, items: list[Item], survey: Survey) -> bool:
+    active = {item.pk for item in items if item.status == ItemStatus.ACTIVE}
+    return answer_set(survey) == snapshot_answers(snapshot) and set(snapshot.content["items"]) == active
+
+
+def results_refresh(*, survey: Survey) -> ResultsSnapshot:
+    """The survey's snapshot, recomputed unless it already counts every answer and item now."""
+    snapshot = results_snapshot(survey)
+    if snapshot is not None and _snapshot_current(snapshot, _page_items(survey), survey):
+        return snapshot
+    return results_snapshot_store(survey=survey)
+
+
+def results_refresh_soon(survey: Survey) -> None:
+    """Ask the worker for fresh results after this transaction commits (the items changed)."""
+    from coprod.wikisurveys.tasks import refresh_results
+
+    transaction.on_commit(lambda: refresh_results.enqueue(survey.pk))
+
+
+def results_for_page(*, survey: Survey) -> ResultsPage:
+    """The results page's figures, from the stored snapshot: no answer is read, usually.
+
+    Computed here (and stored) only when the survey has no snapshot yet, or when it is
+    closed and answers or items changed since the snapshot: a closed survey shows exact
+    results. An open survey shows its snapshot, which the worker refreshes every few votes;
+    the page says when it lags.
+    """
+    snapshot = results_snapshot(survey)
+    items = _page_items(survey)
+    live = answer_set(survey)
+    if snapshot is None or not survey.is_open and not _snapshot_current(snapshot, items, survey):
+        snapshot = results_snapshot_store(survey=survey)
+        live = snapshot_answers(snapshot)
+    return results_page(snapshot, items, live)
 
 
 def tally_votes(*, survey_id: int, votes: Iterable[tuple[int, int]], step: int = 1) -> None:
@@ -346,6 +445,8 @@ def item_submit(*, survey: Survey, author: Voter | None, text: str, language: st
         raise ValidationError(_("This survey does not take new items."))
     status = ItemStatus.PENDING if survey.items_premoderated else ItemStatus.ACTIVE
     field = "text_en" if language == "en" else "text_fr"
+    if status == ItemStatus.ACTIVE:
+        results_refresh_soon(survey)
     return Item.objects.create(survey=survey, added_by=author, status=status, **{field: text})
 
 
@@ -354,6 +455,8 @@ def item_moderate(*, item: Item, status: str) -> Item:
     _refuse_when_closed(item.survey)
     if status not in ItemStatus.values:
         raise ValidationError(_("Unknown moderation status."))
+    if status != item.status:
+        results_refresh_soon(item.survey)
     item.status = status
     item.save(update_fields=["status"])
     return item
@@ -430,7 +533,7 @@ def answer_vote(*, appearance: Appearance, voter: Voter, winner_id: int) -> Answ
     )
     if created:
         tally_votes(survey_id=appearance.survey_id, votes=[(winner, loser)])
-        strengths_refresh_soon(appearance.survey)
+        survey_refresh_soon(appearance.survey)
     return answer
 
 
@@ -453,13 +556,18 @@ def survey_carry(*, survey: Survey, top: int) -> SurveyResult:
     Needs get their rank as ``Need.priority_rank`` (1 = first); ideas are put under
     review, and a participant's own item becomes an idea of the process (origin: wiki
     survey), linked to its item. The snapshot holds the engine version, the votes' hash and
-    every item's figures.
+    every item's figures. The ranking is computed from every answer now, never taken from
+    the results page's snapshot, and that snapshot is replaced by the same computation, so
+    the page shows the ranking carried.
     """
     if top < 1:
         raise ValidationError({"top": _("Carry at least one item.")})
-    ranking = survey_ranking(survey)
+    read_at = timezone.now()
+    votes = survey_votes(survey)
+    ranking = survey_ranking(survey, votes)
     if ranking.n_votes == 0:
         raise ValidationError(_("Nobody has voted yet."))
+    results_snapshot_store(survey=survey, votes=votes, ranking=ranking, read_at=read_at)
     carried = ranking.rows[:top]
     for row in carried:
         if row.item.need is None and row.item.idea is None:
@@ -619,7 +727,7 @@ def paper_sheet_enter(*, sheet: PaperSheet, marks: Mapping[int, str], entered_by
         if created and winner is not None and loser is not None:
             counted.append((winner, loser))
     tally_votes(survey_id=sheet.survey_id, votes=counted)
-    strengths_refresh_soon(sheet.survey)
+    survey_refresh_soon(sheet.survey)
     sheet.entered_at = timezone.now()
     sheet.entered_by = entered_by
     sheet.save(update_fields=["entered_at", "entered_by"])
