@@ -266,9 +266,7 @@ class ResultsSnapshot(models.Model):
     groups too small to stay anonymous. Never who voted what.
     """
 
-    survey = models.OneToOneField(
-        Survey, on_delete=models.CASCADE, related_name="results_snapshot"
-    )
+    survey = models.OneToOneField(Survey, on_delete=models.CASCADE, related_name="results_snapshot")
     # When the answers behind it were read (not when it was written): a computation that read
     # them earlier never replaces it.
     computed_at = models.DateTimeField()

@@ -9,7 +9,8 @@ items. No page reads every answer: the voting page reads the vote counters
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -411,6 +412,9 @@ class ResultsPage:
     computed_at: dt.datetime
     lags: bool
     live_answers: int
+    # Names what the tables show (the snapshot, the items shown and their texts): the key of
+    # their rendered HTML in the cache.
+    fingerprint: str
 
 
 def results_page(snapshot: ResultsSnapshot, items: Sequence[Item], live: AnswerSet) -> ResultsPage:
@@ -438,7 +442,15 @@ def results_page(snapshot: ResultsSnapshot, items: Sequence[Item], live: AnswerS
         computed_at=snapshot.computed_at,
         lags=stored != live or set(content["items"]) != set(shown),
         live_answers=live.answers,
+        fingerprint=_shown_fingerprint(snapshot, shown.values()),
     )
+
+
+def _shown_fingerprint(snapshot: ResultsSnapshot, shown: Iterable[Item]) -> str:
+    digest = hashlib.sha256(f"{snapshot.pk}|{snapshot.computed_at.isoformat()}".encode())
+    for item in shown:
+        digest.update(f"|{item.pk}|{item.text_fr}|{item.text_en}".encode())
+    return digest.hexdigest()
 
 
 def _group_table(

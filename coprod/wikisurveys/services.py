@@ -33,6 +33,7 @@ from coprod.wikisurveys.models import (
     Voter,
 )
 from coprod.wikisurveys.selectors import (
+    AnswerSet,
     PairChoiceInputs,
     Ranking,
     ResultsPage,
@@ -314,15 +315,18 @@ def _page_items(survey: Survey) -> list[Item]:
     )
 
 
-def _snapshot_current(snapshot: ResultsSnapshot, items: list[Item], survey: Survey) -> bool:
+def _snapshot_current(snapshot: ResultsSnapshot, items: list[Item], live: AnswerSet) -> bool:
+    """Whether the snapshot counts exactly the answers ``live`` and the items active now."""
     active = {item.pk for item in items if item.status == ItemStatus.ACTIVE}
-    return answer_set(survey) == snapshot_answers(snapshot) and set(snapshot.content["items"]) == active
+    return snapshot_answers(snapshot) == live and set(snapshot.content["items"]) == active
 
 
 def results_refresh(*, survey: Survey) -> ResultsSnapshot:
     """The survey's snapshot, recomputed unless it already counts every answer and item now."""
     snapshot = results_snapshot(survey)
-    if snapshot is not None and _snapshot_current(snapshot, _page_items(survey), survey):
+    if snapshot is not None and _snapshot_current(
+        snapshot, _page_items(survey), answer_set(survey)
+    ):
         return snapshot
     return results_snapshot_store(survey=survey)
 
@@ -345,7 +349,7 @@ def results_for_page(*, survey: Survey) -> ResultsPage:
     snapshot = results_snapshot(survey)
     items = _page_items(survey)
     live = answer_set(survey)
-    if snapshot is None or not survey.is_open and not _snapshot_current(snapshot, items, survey):
+    if snapshot is None or not survey.is_open and not _snapshot_current(snapshot, items, live):
         snapshot = results_snapshot_store(survey=survey)
         live = snapshot_answers(snapshot)
     return results_page(snapshot, items, live)
