@@ -316,9 +316,14 @@ def _page_items(survey: Survey) -> list[Item]:
 
 
 def _snapshot_current(snapshot: ResultsSnapshot, items: list[Item], live: AnswerSet) -> bool:
-    """Whether the snapshot counts exactly the answers ``live`` and the items active now."""
+    """Whether the snapshot counts exactly the answers ``live`` and the items active now, as
+    this version of the engine computes them."""
     active = {item.pk for item in items if item.status == ItemStatus.ACTIVE}
-    return snapshot_answers(snapshot) == live and set(snapshot.content["items"]) == active
+    return (
+        snapshot_answers(snapshot) == live
+        and set(snapshot.content["items"]) == active
+        and snapshot.engine_version == coprod_engine.__version__
+    )
 
 
 def results_refresh(*, survey: Survey) -> ResultsSnapshot:

@@ -185,6 +185,9 @@ def test_it_shows_exact_results_once_the_survey_is_closed(
     services.paper_sheet_clear(sheet=sheet)
     _assert_as_fresh(survey, client.get(url).context["results"])
     assert ResultsSnapshot.objects.get(survey=survey).answers == 27
+    ResultsSnapshot.objects.update(engine_version="0.0.1")  # computed by another engine
+    client.get(url)
+    assert ResultsSnapshot.objects.get(survey=survey).engine_version == coprod_engine.__version__
 
 
 def test_it_computes_the_results_in_the_page_when_none_are_stored(
