@@ -276,6 +276,9 @@ class ResultsSnapshot(models.Model):
     # ids only grow, so an answer added or deleted since changes one of the two.
     answers = models.PositiveIntegerField()
     last_answer_id = models.BigIntegerField(default=0)
+    # The survey's vote counters (``Item.votes``) read just before the answers: the page
+    # compares them with the counters now to say that it lags, without counting answers.
+    tallied_votes = models.PositiveIntegerField(default=0)
     votes = models.PositiveIntegerField()
     skips = models.PositiveIntegerField()
     voters = models.PositiveIntegerField()

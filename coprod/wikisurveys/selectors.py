@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
 from scipy import sparse
 
 from coprod.processes.models import KnowledgeType, StakeholderRole
@@ -65,8 +66,10 @@ class SurveyVotes:
     skips: np.ndarray
     skip_voters: np.ndarray
     # Every answer read, those about inactive items too: what results computed from these
-    # votes stand for.
+    # votes stand for; when they were read, and the vote counters read just before them.
     read: AnswerSet = AnswerSet(0, 0)
+    read_at: dt.datetime | None = None
+    tallied_votes: int = 0
 
 
 def survey_has_votes(survey: Survey) -> bool:
@@ -80,6 +83,8 @@ def active_items(survey: Survey) -> list[Item]:
 
 def survey_votes(survey: Survey) -> SurveyVotes:
     """Votes and skips between active items; answers about other items are left out."""
+    # Before the answers: a vote counted after them only makes the results look older.
+    read_at, tallied = timezone.now(), survey_vote_count(survey)
     items = active_items(survey)
     index = {item.pk: i for i, item in enumerate(items)}
     won: list[int] = []
@@ -113,6 +118,8 @@ def survey_votes(survey: Survey) -> SurveyVotes:
         skips=np.asarray(skipped, dtype=np.int64).reshape(-1, 2),
         skip_voters=np.asarray(skip_who, dtype=np.int64),
         read=AnswerSet(read, last),
+        read_at=read_at,
+        tallied_votes=tallied,
     )
 
 
@@ -400,25 +407,28 @@ def snapshot_answers(snapshot: ResultsSnapshot) -> AnswerSet:
 class ResultsPage:
     """The results page's figures, from a snapshot, over the items active now.
 
-    ``lags`` when answers came or went, or items were added, rejected or put back, since the
-    snapshot was computed; items no longer active are left out at once (ranks close up).
+    ``lags`` when votes came or went (by the vote counters: no answer is counted), or items
+    were added, rejected or put back, since the snapshot was computed; items no longer active
+    are left out at once (ranks close up).
     """
 
     ranking: Ranking
     by_knowledge: GroupTable
     by_role: GroupTable
     voters: int
-    answers: int
     computed_at: dt.datetime
     lags: bool
-    live_answers: int
+    # The votes the snapshot counts, and those counted now (the counters, any items).
+    votes: int
+    live_votes: int
     # Names what the tables show (the snapshot, the items shown and their texts): the key of
     # their rendered HTML in the cache.
     fingerprint: str
 
 
-def results_page(snapshot: ResultsSnapshot, items: Sequence[Item], live: AnswerSet) -> ResultsPage:
-    """The page's figures from ``snapshot``; ``items`` are all the survey's items now."""
+def results_page(snapshot: ResultsSnapshot, items: Sequence[Item]) -> ResultsPage:
+    """The page's figures from ``snapshot``; ``items`` are all the survey's items now, with
+    their vote counters."""
     shown = {item.pk: item for item in items if item.status == ItemStatus.ACTIVE}
     content = snapshot.content
     rows = [
@@ -432,16 +442,16 @@ def results_page(snapshot: ResultsSnapshot, items: Sequence[Item], live: AnswerS
         _group_table(content[key], content["items"], shown, choices)
         for _attribute, choices, key in RESULT_GROUPS
     ]
-    stored = snapshot_answers(snapshot)
+    live_votes = sum(item.votes for item in items) // 2  # as survey_vote_count
     return ResultsPage(
         ranking=ranking,
         by_knowledge=tables[0],
         by_role=tables[1],
         voters=snapshot.voters,
-        answers=snapshot.answers,
         computed_at=snapshot.computed_at,
-        lags=stored != live or set(content["items"]) != set(shown),
-        live_answers=live.answers,
+        lags=snapshot.tallied_votes != live_votes or set(content["items"]) != set(shown),
+        votes=snapshot.tallied_votes,
+        live_votes=live_votes,
         fingerprint=_shown_fingerprint(snapshot, shown.values()),
     )
 

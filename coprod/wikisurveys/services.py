@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 import coprod_engine
 from coprod.accounts.models import User
 from coprod.processes.models import Idea, IdeaOrigin, IdeaStatus, Need, Participant, Phase
-from coprod.processes.selectors import accepts_paper
+from coprod.processes.selectors import accepts_paper, paper_deadline
 from coprod.processes.services import phase_method_attach
 from coprod.wikisurveys.models import (
     Answer,
@@ -256,7 +256,6 @@ def survey_refresh(*, survey: Survey) -> int:
     if not _refit_due(fitted, counted):
         Survey.objects.filter(pk=survey.pk).update(strengths_requested_at=None)
         return fitted
-    read_at = timezone.now()
     votes = survey_votes(survey)
     strengths: dict[str, float] = {}
     if len(votes.items) >= 2 and votes.winners.size:
@@ -268,32 +267,28 @@ def survey_refresh(*, survey: Survey) -> int:
     Survey.objects.filter(pk=survey.pk).update(
         strengths=strengths, strengths_votes=counted, strengths_requested_at=None
     )
-    results_snapshot_store(survey=survey, votes=votes, read_at=read_at)
+    results_snapshot_store(survey=survey, votes=votes)
     return counted
 
 
 def results_snapshot_store(
-    *,
-    survey: Survey,
-    votes: SurveyVotes | None = None,
-    ranking: Ranking | None = None,
-    read_at: dt.datetime | None = None,
+    *, survey: Survey, votes: SurveyVotes | None = None, ranking: Ranking | None = None
 ) -> ResultsSnapshot:
     """Compute the results from every answer and store them as the survey's snapshot.
 
-    ``votes`` (and their ``ranking``) when the caller has read them already, at ``read_at``.
-    A snapshot of answers read later than these is kept, not replaced: the worker and a page
-    computing at once leave the newer one. Returns the snapshot stored.
+    ``votes`` (and their ``ranking``) when the caller has read them already. A snapshot of
+    answers read later than these is kept, not replaced: the worker and a page computing at
+    once leave the newer one. Returns the snapshot stored.
     """
-    if votes is None:
-        read_at, votes = timezone.now(), survey_votes(survey)
+    votes = votes or survey_votes(survey)
     ranking = ranking or survey_ranking(survey, votes)
     fields = {
-        "computed_at": read_at or timezone.now(),
+        "computed_at": votes.read_at or timezone.now(),
         "engine_version": coprod_engine.__version__,
         "input_hash": ranking.input_hash,
         "answers": votes.read.answers,
         "last_answer_id": votes.read.last_answer_id,
+        "tallied_votes": votes.tallied_votes,
         "votes": ranking.n_votes,
         "skips": ranking.n_skips,
         "voters": len(set(votes.voters.tolist()) | set(votes.skip_voters.tolist())),
@@ -309,9 +304,11 @@ def results_snapshot_store(
 
 
 def _page_items(survey: Survey) -> list[Item]:
-    """Every item of the survey with what the results page shows of it (text, status)."""
+    """Every item of the survey with what the results page reads of it (text, status, votes)."""
     return list(
-        Item.objects.filter(survey=survey).only("pk", "survey_id", "text_fr", "text_en", "status")
+        Item.objects.filter(survey=survey).only(
+            "pk", "survey_id", "text_fr", "text_en", "status", "votes"
+        )
     )
 
 
@@ -343,21 +340,39 @@ def results_refresh_soon(survey: Survey) -> None:
     transaction.on_commit(lambda: refresh_results.enqueue(survey.pk))
 
 
+# A vote in flight when the survey closed commits within this: a snapshot of answers read
+# this long after the close (and the paper deadline) holds every answer there will ever be.
+ANSWERS_SETTLE = dt.timedelta(minutes=1)
+
+
 def results_for_page(*, survey: Survey) -> ResultsPage:
     """The results page's figures, from the stored snapshot: no answer is read, usually.
 
     Computed here (and stored) only when the survey has no snapshot yet, or when it is
     closed and answers or items changed since the snapshot: a closed survey shows exact
     results. An open survey shows its snapshot, which the worker refreshes every few votes;
-    the page says when it lags.
+    the page says when it lags (by the vote counters). Once the paper deadline has passed
+    and the snapshot was computed after it, nothing can change any more: no answer is counted.
     """
     snapshot = results_snapshot(survey)
     items = _page_items(survey)
-    live = answer_set(survey)
-    if snapshot is None or not survey.is_open and not _snapshot_current(snapshot, items, live):
+    if snapshot is None or (
+        not survey.is_open
+        and not _results_final(survey, snapshot)
+        and not _snapshot_current(snapshot, items, answer_set(survey))
+    ):
         snapshot = results_snapshot_store(survey=survey)
-        live = snapshot_answers(snapshot)
-    return results_page(snapshot, items, live)
+    return results_page(snapshot, items)
+
+
+def _results_final(survey: Survey, snapshot: ResultsSnapshot) -> bool:
+    """Whether the closed survey's snapshot counts every answer it will ever have."""
+    deadline = paper_deadline(survey)
+    return (
+        deadline is not None
+        and snapshot.computed_at > deadline + ANSWERS_SETTLE
+        and snapshot.engine_version == coprod_engine.__version__
+    )
 
 
 def tally_votes(*, survey_id: int, votes: Iterable[tuple[int, int]], step: int = 1) -> None:
@@ -571,12 +586,11 @@ def survey_carry(*, survey: Survey, top: int) -> SurveyResult:
     """
     if top < 1:
         raise ValidationError({"top": _("Carry at least one item.")})
-    read_at = timezone.now()
     votes = survey_votes(survey)
     ranking = survey_ranking(survey, votes)
     if ranking.n_votes == 0:
         raise ValidationError(_("Nobody has voted yet."))
-    results_snapshot_store(survey=survey, votes=votes, ranking=ranking, read_at=read_at)
+    results_snapshot_store(survey=survey, votes=votes, ranking=ranking)
     carried = ranking.rows[:top]
     for row in carried:
         if row.item.need is None and row.item.idea is None:

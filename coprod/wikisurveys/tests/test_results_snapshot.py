@@ -82,7 +82,7 @@ def _answer_randomly(
 
 def _page(survey: Survey) -> ResultsPage:
     snapshot = ResultsSnapshot.objects.get(survey=survey)
-    return results_page(snapshot, list(survey.items.all()), answer_set(survey))
+    return results_page(snapshot, list(survey.items.all()))
 
 
 def _assert_as_fresh(survey: Survey, page: ResultsPage) -> None:
@@ -150,15 +150,15 @@ def _english(name: str, survey: Survey) -> str:
 def test_it_says_how_far_the_results_lag_behind_the_answers(
     client, survey: Survey, crowd: list[Voter]
 ) -> None:
-    _answer_randomly(survey, crowd, 8, seed=4)
+    _answer_randomly(survey, crowd, 8, seed=4, skips=0)
     url = _english("results", survey)
     assert "Results as of" not in client.get(url).content.decode()  # computed now: exact
-    _answer_randomly(survey, crowd, 5, seed=5)  # the worker has not run yet
+    _answer_randomly(survey, crowd, 5, seed=5, skips=0)  # the worker has not run yet
     page = client.get(url)
     assert page.context["results"].lags
     html = page.content.decode()
-    assert "Results as of 8 answers, updated on" in html
-    assert "13 answers received so far" in html
+    assert "Results as of 8 votes, updated on" in html
+    assert "13 votes so far" in html
     services.results_refresh(survey=survey)
     assert "Results as of" not in client.get(url).content.decode()
 
@@ -188,6 +188,23 @@ def test_it_shows_exact_results_once_the_survey_is_closed(
     ResultsSnapshot.objects.update(engine_version="0.0.1")  # computed by another engine
     client.get(url)
     assert ResultsSnapshot.objects.get(survey=survey).engine_version == coprod_engine.__version__
+
+
+def test_it_counts_no_answer_once_nothing_can_change_after_the_close(
+    client, survey: Survey, crowd: list[Voter], monkeypatch
+) -> None:
+    _answer_randomly(survey, crowd, 10, seed=15)
+    services.survey_close(survey=survey)
+    # The close (and its paper deadline, no grace days here) was two days ago.
+    Survey.objects.filter(pk=survey.pk).update(closed_at=timezone.now() - dt.timedelta(days=2))
+    services.results_snapshot_store(survey=survey)
+
+    def refuse(survey: Survey) -> None:
+        raise AssertionError("the page counted the answers")
+
+    monkeypatch.setattr(services, "answer_set", refuse)
+    page = client.get(reverse("wikisurveys:results", args=[survey.pk]))
+    _assert_as_fresh(survey, page.context["results"])
 
 
 def test_it_computes_the_results_in_the_page_when_none_are_stored(
@@ -240,11 +257,10 @@ def test_it_keeps_a_newer_snapshot_than_the_one_computed_from_older_answers(
     survey: Survey, crowd: list[Voter]
 ) -> None:
     _answer_randomly(survey, crowd, 5, seed=12)
-    old_read = timezone.now() - dt.timedelta(seconds=5)
     old_votes = survey_votes(survey)
     _answer_randomly(survey, crowd, 5, seed=13)
     services.results_snapshot_store(survey=survey)
-    kept = services.results_snapshot_store(survey=survey, votes=old_votes, read_at=old_read)
+    kept = services.results_snapshot_store(survey=survey, votes=old_votes)  # a slow worker
     assert kept.answers == 10
 
 
