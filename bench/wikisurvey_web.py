@@ -17,7 +17,8 @@ Timed, ``--calls`` times each, for a voter who already answered some pairs:
    pair) and POST the vote (the redirect);
 3. the results page (``--results-calls`` times after a first view, the background task
    having stored its snapshot; then 5 times with an empty cache, as the first view of each
-   snapshot in each language, which renders the tables) and the work of that task: the Bradley-Terry refit alone and the whole refresh
+   snapshot in each language, which renders the tables; then closed, with paper sheets still
+   to type, when the page counts the answers) and the work of that task: the Bradley-Terry refit alone and the whole refresh
    (the answers read, the strengths and the results computed and stored).
 
 Three voters in four bring a knowledge type and a stakeholder role (in turn), so the results
@@ -300,21 +301,37 @@ def bench_results(survey: Any, calls: int) -> list[str]:
     for _ in range(5):  # the first view of a snapshot in a language renders its tables
         cache.clear()
         assert cold.time(lambda: client.get(url)).status_code == 200
+    lines = [
+        summary("page GET results", page.walls, page.cpus),
+        summary("page GET results, tables rendered", cold.walls, cold.cpus),
+    ]
+    if hasattr(services, "results_for_page"):
+        lines.append(_closed_results(survey, client, url, calls))
     votes = survey_votes(survey)
     fit = Clock()
     for _ in range(3):
         fit.time(lambda: bradley_terry(votes.winners, votes.losers, len(votes.items)))
-    lines = [
-        summary("page GET results", page.walls, page.cpus),
-        summary("page GET results, tables rendered", cold.walls, cold.cpus),
-        summary("refit (bradley_terry alone)", fit.walls, fit.cpus),
-    ]
+    lines.append(summary("refit (bradley_terry alone)", fit.walls, fit.cpus))
     if hasattr(services, "results_snapshot_store"):
         task = Clock()
         for _ in range(3):
             task.time(lambda: services.results_snapshot_store(survey=survey))
         lines.append(summary("task: results computed, stored", task.walls, task.cpus))
     return lines
+
+
+def _closed_results(survey: Any, client: Any, url: str, calls: int) -> str:
+    """The results page of the survey closed, with paper still to type: answers counted."""
+    from coprod.wikisurveys import services
+
+    services.survey_update(survey=survey, fields={"paper_grace_days": 7})
+    services.survey_close(survey=survey)
+    client.get(url)  # the first view after the close computes the exact results
+    page = Clock()
+    for _ in range(calls):
+        assert page.time(lambda: client.get(url)).status_code == 200
+    services.survey_open(survey=survey)
+    return summary("page GET results, closed (grace)", page.walls, page.cpus)
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ import datetime as dt
 import random
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -283,3 +284,24 @@ def test_it_shows_the_stored_results_to_the_same_people_as_before(
     page = client_as(role).get(reverse("wikisurveys:results", args=[survey.pk]))
     assert page.status_code == status
     assert ('name="top"' in page.content.decode()) == carry_form
+
+
+def _tables(html: str) -> str:
+    """The cached part of the results page: the chart and the three tables."""
+    return html.split('id="ranking-title"')[1].split("<h2>")[-2]
+
+
+def test_it_renders_the_cached_tables_again_for_another_language_or_snapshot(
+    client, survey: Survey, crowd: list[Voter]
+) -> None:
+    _answer_randomly(survey, crowd, 12, seed=16, skips=0)
+    french = reverse("wikisurveys:results", args=[survey.pk])
+    assert "By stakeholder role" in client.get(_english("results", survey)).content.decode()
+    before = client.get(french).content.decode()
+    assert "Par rôle de partie prenante" in before
+    _answer_randomly(survey, crowd, 12, seed=17, skips=0)
+    services.results_refresh(survey=survey)
+    after = client.get(french).content.decode()
+    assert _tables(after) != _tables(before)
+    cache.clear()
+    assert _tables(client.get(french).content.decode()) == _tables(after)
