@@ -15,7 +15,14 @@ Timed, ``--calls`` times each, for a voter who already answered some pairs:
 1. the services: ``appearance_next`` (the pair shown) and ``answer_vote`` (the vote);
 2. the pages through Django's test client, as an anonymous voter: GET the survey page (the
    pair) and POST the vote (the redirect);
-3. the results page (a few calls) and the Bradley-Terry refit the background task runs.
+3. the results page (``--results-calls`` times after a first view, the background task
+   having stored its snapshot; then 5 times with an empty cache, as the first view of each
+   snapshot in each language, which renders the tables; then closed, with paper sheets still
+   to type, when the page counts the answers) and the work of that task: the Bradley-Terry refit alone and the whole refresh
+   (the answers read, the strengths and the results computed and stored).
+
+Three voters in four bring a knowledge type and a stakeholder role (in turn), so the results
+page has its tables by knowledge type and by role (3 and 11 columns).
 
 Median, p95 and max of wall and CPU time (``time.process_time``): the machine is shared,
 CPU time is the steadier figure. The table starts with the load average.
@@ -48,6 +55,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--answers", type=int, default=50_000)
     parser.add_argument("--voters", type=int, default=2_000)
     parser.add_argument("--calls", type=int, default=50)
+    parser.add_argument("--results-calls", type=int, default=20)
     parser.add_argument("--seed", type=int, default=2026)
     return parser.parse_args()
 
@@ -90,7 +98,7 @@ def build_survey(n_items: int, n_answers: int, n_voters: int, seed: int) -> Any:
     from django.utils import timezone
 
     from coprod.accounts.models import Organisation, OrganisationKind, User
-    from coprod.processes.models import CoType, Phase, ProcessStatus
+    from coprod.processes.models import CoType, KnowledgeType, Phase, ProcessStatus, StakeholderRole
     from coprod.processes.services import phase_method_attach, process_create
     from coprod.wikisurveys.models import Answer, Appearance, Item, Survey, Voter
 
@@ -118,8 +126,15 @@ def build_survey(n_items: int, n_answers: int, n_voters: int, seed: int) -> Any:
     items = Item.objects.bulk_create(
         Item(survey=survey, text_fr=f"Idée {i}", status="active") for i in range(n_items)
     )
+    kinds, roles = KnowledgeType.values, StakeholderRole.values
     voters = Voter.objects.bulk_create(
-        Voter(survey=survey, anonymous_key=f"bench-{i}") for i in range(n_voters)
+        Voter(
+            survey=survey,
+            anonymous_key=f"bench-{i}",
+            knowledge_type=kinds[i % len(kinds)] if i % 4 else "",
+            stakeholder_role=roles[i % len(roles)] if i % 4 else "",
+        )
+        for i in range(n_voters)
     )
     generator = np.random.default_rng(seed)
     truth = generator.normal(0.0, 1.0, n_items)
@@ -180,13 +195,15 @@ def _answer(appearance: Any, *, skip: bool, left_wins: bool) -> Any:
 
 
 def _after_bulk_create(survey: Any) -> None:
-    """Count the bulk-created votes and fit the strengths once, as the worker would.
-
-    (Skipped for code before the vote counters, where the first page fitted them.)
+    """Count the bulk-created votes, fit the strengths and store the results once, as the
+    worker would (each step skipped for code that predates it).
     """
     from coprod.wikisurveys import services
 
-    if hasattr(services, "survey_tallies_rebuild"):
+    if hasattr(services, "survey_refresh"):
+        services.survey_tallies_rebuild(survey=survey)
+        services.survey_refresh(survey=survey)
+    elif hasattr(services, "survey_tallies_rebuild"):
         services.survey_tallies_rebuild(survey=survey)
         services.strengths_refit(survey=survey)
 
@@ -266,26 +283,55 @@ def _shown_pair(html: str) -> tuple[int, int]:
     return int(appearance.group(1)), int(choice.group(1))
 
 
-def bench_results(survey: Any) -> list[str]:
+def bench_results(survey: Any, calls: int) -> list[str]:
+    from django.core.cache import cache
     from django.test import Client
     from django.urls import reverse
 
+    from coprod.wikisurveys import services
     from coprod.wikisurveys.selectors import survey_votes
     from coprod_engine.pairwise import bradley_terry
 
     client = Client(HTTP_HOST="localhost")
     url = reverse("wikisurveys:results", args=[survey.pk])
-    page = Clock()
-    for _ in range(3):
+    page, cold = Clock(), Clock()
+    client.get(url)  # the first view renders the tables: timed apart below
+    for _ in range(calls):
         assert page.time(lambda: client.get(url)).status_code == 200
+    for _ in range(5):  # the first view of a snapshot in a language renders its tables
+        cache.clear()
+        assert cold.time(lambda: client.get(url)).status_code == 200
+    lines = [
+        summary("page GET results", page.walls, page.cpus),
+        summary("page GET results, tables rendered", cold.walls, cold.cpus),
+    ]
+    if hasattr(services, "results_for_page"):
+        lines.append(_closed_results(survey, client, url, calls))
     votes = survey_votes(survey)
     fit = Clock()
     for _ in range(3):
         fit.time(lambda: bradley_terry(votes.winners, votes.losers, len(votes.items)))
-    return [
-        summary("page GET results (full fit)", page.walls, page.cpus),
-        summary("refit (bradley_terry alone)", fit.walls, fit.cpus),
-    ]
+    lines.append(summary("refit (bradley_terry alone)", fit.walls, fit.cpus))
+    if hasattr(services, "results_snapshot_store"):
+        task = Clock()
+        for _ in range(3):
+            task.time(lambda: services.results_snapshot_store(survey=survey))
+        lines.append(summary("task: results computed, stored", task.walls, task.cpus))
+    return lines
+
+
+def _closed_results(survey: Any, client: Any, url: str, calls: int) -> str:
+    """The results page of the survey closed, with paper still to type: answers counted."""
+    from coprod.wikisurveys import services
+
+    services.survey_update(survey=survey, fields={"paper_grace_days": 7})
+    services.survey_close(survey=survey)
+    client.get(url)  # the first view after the close computes the exact results
+    page = Clock()
+    for _ in range(calls):
+        assert page.time(lambda: client.get(url)).status_code == 200
+    services.survey_open(survey=survey)
+    return summary("page GET results, closed (grace)", page.walls, page.cpus)
 
 
 def main() -> None:
@@ -308,7 +354,9 @@ def run(args: argparse.Namespace, database: str) -> None:
         f" (built in {built:.1f} s); {args.calls} calls each"
     )
     for line in (
-        bench_services(survey, args.calls) + bench_pages(survey, args.calls) + bench_results(survey)
+        bench_services(survey, args.calls)
+        + bench_pages(survey, args.calls)
+        + bench_results(survey, args.results_calls)
     ):
         print(line)
 

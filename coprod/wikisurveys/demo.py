@@ -136,7 +136,7 @@ def wikisurveys_demo_load(
             )
         # The strengths the next voters' pairs lean on, fitted here rather than by the
         # background worker, so that the demo's draws do not depend on the worker's timing.
-        services.strengths_refit(survey=survey)
+        services.survey_refresh(survey=survey)
     if not survey.paper_sheets.exists():
         _paper_sheets(survey, specs)
     survey.is_open = False

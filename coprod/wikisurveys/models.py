@@ -255,6 +255,39 @@ class SurveyResult(models.Model):
         return f"{self.survey_id} · {self.computed_at:%Y-%m-%d %H:%M}"
 
 
+class ResultsSnapshot(models.Model):
+    """What the public results page shows, computed from every answer: aggregates only.
+
+    One per survey, replaced when recomputed (by the background task every few votes and after
+    the items change, or by the page itself when there is none, or when the survey is closed
+    and it lags): the page reads this row instead of the answers. ``content`` holds the active
+    item ids it ranks, the ranking rows (scores, Bradley-Terry probability and interval,
+    counts) and the scores per knowledge type and per stakeholder role, without the scores of
+    groups too small to stay anonymous. Never who voted what.
+    """
+
+    survey = models.OneToOneField(Survey, on_delete=models.CASCADE, related_name="results_snapshot")
+    # When the answers behind it were read (not when it was written): a computation that read
+    # them earlier never replaces it.
+    computed_at = models.DateTimeField()
+    engine_version = models.CharField(max_length=20)
+    input_hash = models.CharField(max_length=64, blank=True)
+    # The answers read (votes and skips, about any item) and the largest answer id among them:
+    # ids only grow, so an answer added or deleted since changes one of the two.
+    answers = models.PositiveIntegerField()
+    last_answer_id = models.BigIntegerField(default=0)
+    # The survey's vote counters (``Item.votes``) read just before the answers: the page
+    # compares them with the counters now to say that it lags, without counting answers.
+    tallied_votes = models.PositiveIntegerField(default=0)
+    votes = models.PositiveIntegerField()
+    skips = models.PositiveIntegerField()
+    voters = models.PositiveIntegerField()
+    content = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} · {self.answers} answers · {self.computed_at:%Y-%m-%d %H:%M}"
+
+
 class PaperSheet(models.Model):
     """A printed sheet of pairs, numbered; its pairs are the appearances of its own voter.
 

@@ -2,26 +2,31 @@
 
 The scoring is the engine's (``coprod_engine.pairwise``); this module only loads the votes
 from the database, numbers the active items ``0..K-1`` (by id) and maps the results back to
-items. The voting page reads the vote counters instead (:func:`pair_choice_inputs`): the
-results read every answer, the next pair must not.
+items. No page reads every answer: the voting page reads the vote counters
+(:func:`pair_choice_inputs`), the results page the stored results (:func:`results_page`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db.models import Q, Sum
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
 from scipy import sparse
 
+from coprod.processes.models import KnowledgeType, StakeholderRole
 from coprod.wikisurveys.models import (
     Answer,
     Appearance,
     Item,
     ItemStatus,
     PairTally,
+    ResultsSnapshot,
     Survey,
     SurveyResult,
     Voter,
@@ -40,6 +45,17 @@ HELD_BACK_VOTES = round(1 / PAIR_CAP)
 
 
 @dataclass(frozen=True)
+class AnswerSet:
+    """How many answers a survey has (about any item) and the largest answer id.
+
+    Answer ids only grow, so two equal answer sets of one survey hold the same answers.
+    """
+
+    answers: int
+    last_answer_id: int
+
+
+@dataclass(frozen=True)
 class SurveyVotes:
     """The answers of a survey as engine arrays over its active items."""
 
@@ -49,6 +65,11 @@ class SurveyVotes:
     voters: np.ndarray
     skips: np.ndarray
     skip_voters: np.ndarray
+    # Every answer read, those about inactive items too: what results computed from these
+    # votes stand for; when they were read, and the vote counters read just before them.
+    read: AnswerSet = AnswerSet(0, 0)
+    read_at: dt.datetime | None = None
+    tallied_votes: int = 0
 
 
 def survey_has_votes(survey: Survey) -> bool:
@@ -62,6 +83,8 @@ def active_items(survey: Survey) -> list[Item]:
 
 def survey_votes(survey: Survey) -> SurveyVotes:
     """Votes and skips between active items; answers about other items are left out."""
+    # Before the answers: a vote counted after them only makes the results look older.
+    read_at, tallied = timezone.now(), survey_vote_count(survey)
     items = active_items(survey)
     index = {item.pk: i for i, item in enumerate(items)}
     won: list[int] = []
@@ -70,13 +93,16 @@ def survey_votes(survey: Survey) -> SurveyVotes:
     skipped: list[tuple[int, int]] = []
     skip_who: list[int] = []
     answers = Answer.objects.filter(appearance__survey=survey).values_list(
+        "id",
         "winner_id",
         "loser_id",
         "appearance__left_id",
         "appearance__right_id",
         "appearance__voter_id",
     )
-    for winner, loser, left, right, voter in answers.order_by("id"):
+    read, last = 0, 0
+    for pk, winner, loser, left, right, voter in answers.order_by("id"):
+        read, last = read + 1, pk
         if winner is not None and winner in index and loser in index:
             won.append(index[winner])
             lost.append(index[loser])
@@ -91,7 +117,18 @@ def survey_votes(survey: Survey) -> SurveyVotes:
         voters=np.asarray(who, dtype=np.int64),
         skips=np.asarray(skipped, dtype=np.int64).reshape(-1, 2),
         skip_voters=np.asarray(skip_who, dtype=np.int64),
+        read=AnswerSet(read, last),
+        read_at=read_at,
+        tallied_votes=tallied,
     )
+
+
+def answer_set(survey: Survey) -> AnswerSet:
+    """The survey's answers now, counted in the database (one aggregate, no row read)."""
+    counted = Answer.objects.filter(appearance__survey=survey).aggregate(
+        answers=Count("id"), last=Max("id")
+    )
+    return AnswerSet(counted["answers"], counted["last"] or 0)
 
 
 @dataclass(frozen=True)
@@ -245,6 +282,7 @@ class GroupColumn:
     label: str
     voters: int
     shown: bool
+    group: str = ""  # the stored value (``experiential``, ``resident``...), not translated
 
 
 @dataclass(frozen=True)
@@ -281,6 +319,7 @@ def ranking_by_group(
             label=str(names.get(name, name)),
             voters=groups.voters[name],
             shown=groups.voters[name] >= MIN_GROUP_VOTERS,
+            group=str(name),
         )
         for name in groups.labels
     ]
@@ -310,3 +349,139 @@ def unanswered_appearance(voter: Voter) -> Appearance | None:
 
 def latest_result(survey: Survey) -> SurveyResult | None:
     return survey.results.order_by("-computed_at", "-id").first()
+
+
+# The group tables of the results: (the voter's attribute, its choices, the content's key).
+RESULT_GROUPS = (
+    ("knowledge_type", KnowledgeType.choices, "by_knowledge_type"),
+    ("stakeholder_role", StakeholderRole.choices, "by_stakeholder_role"),
+)
+RANKING_FIELDS = (
+    "score",
+    "probability",
+    "lower",
+    "upper",
+    "comparisons",
+    "wins",
+    "losses",
+    "cant_decide",
+)
+
+
+def results_content(survey: Survey, votes: SurveyVotes, ranking: Ranking) -> dict[str, Any]:
+    """What the results page shows, as JSON: the ranking and the group tables by item id.
+
+    Items are ids (their texts are read when shown, in the reader's language), groups are
+    stored values (translated when shown); a group too small to show has no scores.
+    """
+    content: dict[str, Any] = {
+        "items": [item.pk for item in votes.items],
+        "ranking": [
+            {"item": row.item.pk} | {name: getattr(row, name) for name in RANKING_FIELDS}
+            for row in ranking.rows
+        ],
+    }
+    for attribute, choices, key in RESULT_GROUPS:
+        table = ranking_by_group(survey, attribute, choices, votes)
+        content[key] = [
+            {
+                "group": column.group,
+                "voters": column.voters,
+                "scores": [scores[j] for _item, scores in table.rows] if column.shown else None,
+            }
+            for j, column in enumerate(table.columns)
+        ]
+    return content
+
+
+def results_snapshot(survey: Survey) -> ResultsSnapshot | None:
+    return ResultsSnapshot.objects.filter(survey=survey).first()
+
+
+def snapshot_answers(snapshot: ResultsSnapshot) -> AnswerSet:
+    """The answers the snapshot was computed from."""
+    return AnswerSet(snapshot.answers, snapshot.last_answer_id)
+
+
+@dataclass(frozen=True)
+class ResultsPage:
+    """The results page's figures, from a snapshot, over the items active now.
+
+    ``lags`` when votes came or went (by the vote counters: no answer is counted), or items
+    were added, rejected or put back, since the snapshot was computed; items no longer active
+    are left out at once (ranks close up).
+    """
+
+    ranking: Ranking
+    by_knowledge: GroupTable
+    by_role: GroupTable
+    voters: int
+    computed_at: dt.datetime
+    lags: bool
+    # The votes the snapshot counts, and those counted now (the counters, any items).
+    votes: int
+    live_votes: int
+    # Names what the tables show (the snapshot, the items shown and their texts): the key of
+    # their rendered HTML in the cache.
+    fingerprint: str
+
+
+def results_page(snapshot: ResultsSnapshot, items: Sequence[Item]) -> ResultsPage:
+    """The page's figures from ``snapshot``; ``items`` are all the survey's items now, with
+    their vote counters."""
+    shown = {item.pk: item for item in items if item.status == ItemStatus.ACTIVE}
+    content = snapshot.content
+    rows = [
+        RankedItem(item=shown[row["item"]], rank=rank, **{n: row[n] for n in RANKING_FIELDS})
+        for rank, row in enumerate((r for r in content["ranking"] if r["item"] in shown), 1)
+    ]
+    ranking = Ranking(
+        rows=rows, n_votes=snapshot.votes, n_skips=snapshot.skips, input_hash=snapshot.input_hash
+    )
+    tables = [
+        _group_table(content[key], content["items"], shown, choices)
+        for _attribute, choices, key in RESULT_GROUPS
+    ]
+    live_votes = sum(item.votes for item in items) // 2  # as survey_vote_count
+    return ResultsPage(
+        ranking=ranking,
+        by_knowledge=tables[0],
+        by_role=tables[1],
+        voters=snapshot.voters,
+        computed_at=snapshot.computed_at,
+        lags=snapshot.tallied_votes != live_votes or set(content["items"]) != set(shown),
+        votes=snapshot.tallied_votes,
+        live_votes=live_votes,
+        fingerprint=_shown_fingerprint(snapshot, shown.values()),
+    )
+
+
+def _shown_fingerprint(snapshot: ResultsSnapshot, shown: Iterable[Item]) -> str:
+    digest = hashlib.sha256(f"{snapshot.pk}|{snapshot.computed_at.isoformat()}".encode())
+    for item in shown:
+        digest.update(f"|{item.pk}|{item.text_fr}|{item.text_en}".encode())
+    return digest.hexdigest()
+
+
+def _group_table(
+    columns: list[dict[str, Any]],
+    item_ids: list[int],
+    shown: dict[int, Item],
+    choices: Sequence[tuple[str, Any]],
+) -> GroupTable:
+    names = dict(choices)
+    header = [
+        GroupColumn(
+            label=str(names.get(c["group"], c["group"])),
+            voters=c["voters"],
+            shown=c["scores"] is not None,
+            group=c["group"],
+        )
+        for c in columns
+    ]
+    rows = [
+        (shown[pk], [None if c["scores"] is None else c["scores"][i] for c in columns])
+        for i, pk in enumerate(item_ids)
+        if pk in shown
+    ]
+    return GroupTable(columns=header, rows=rows)

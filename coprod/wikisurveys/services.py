@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 import coprod_engine
 from coprod.accounts.models import User
 from coprod.processes.models import Idea, IdeaOrigin, IdeaStatus, Need, Participant, Phase
-from coprod.processes.selectors import accepts_paper
+from coprod.processes.selectors import accepts_paper, paper_deadline
 from coprod.processes.services import phase_method_attach
 from coprod.wikisurveys.models import (
     Answer,
@@ -26,14 +26,24 @@ from coprod.wikisurveys.models import (
     ItemStatus,
     PairTally,
     PaperSheet,
+    ResultsSnapshot,
     SkipReason,
     Survey,
     SurveyResult,
     Voter,
 )
 from coprod.wikisurveys.selectors import (
+    AnswerSet,
     PairChoiceInputs,
+    Ranking,
+    ResultsPage,
+    SurveyVotes,
+    answer_set,
     pair_choice_inputs,
+    results_content,
+    results_page,
+    results_snapshot,
+    snapshot_answers,
     survey_has_votes,
     survey_ranking,
     survey_vote_count,
@@ -135,6 +145,7 @@ def items_add(
         )
     if not items:
         raise ValidationError(_("Choose a need or an idea, or write an item."))
+    results_refresh_soon(survey)
     return items
 
 
@@ -168,7 +179,12 @@ def _set_open(survey: Survey, is_open: bool) -> Survey:
 
 @transaction.atomic
 def survey_close(*, survey: Survey) -> Survey:
-    """Freeze the survey: no more votes, items, moderation or changes until it is reopened."""
+    """Freeze the survey: no more votes, items, moderation or changes until it is reopened.
+
+    The worker is asked for exact results at once, so the first visitor after the close does
+    not wait for them (the results page would compute them itself otherwise).
+    """
+    results_refresh_soon(survey)
     return _set_open(survey, False)
 
 
@@ -177,11 +193,12 @@ def survey_open(*, survey: Survey) -> Survey:
     return _set_open(survey, True)
 
 
-# Ask for a refit of the strengths behind the pair choice after this many new votes (or a
-# tenth more, on large surveys). The fit runs in the background worker (``tasks``): ~0.3 s of
-# CPU at 500 items x 50,000 votes, which no voter should wait for.
+# Ask for a refresh (the strengths behind the pair choice refitted, the results recomputed)
+# after this many new votes, or a tenth more on large surveys. It runs in the background
+# worker (``tasks``): ~0.3 s of CPU for the fit at 500 items x 50,000 votes, which no voter
+# should wait for.
 REFIT_VOTES = 25
-# A refit asked for and not done after this long (a worker stopped) is asked for again.
+# A refresh asked for and not done after this long (a worker stopped) is asked for again.
 REFIT_RETRY = dt.timedelta(minutes=2)
 
 
@@ -193,8 +210,8 @@ def _refit_due(strengths_votes: int, votes: int) -> bool:
     )
 
 
-def strengths_refresh_soon(survey: Survey) -> None:
-    """Ask the worker for a refit after this transaction commits, if enough votes came in.
+def survey_refresh_soon(survey: Survey) -> None:
+    """Ask the worker for a refresh after this transaction commits, if enough votes came in.
 
     At most one request is pending per survey: the request is claimed with a conditional
     UPDATE of ``strengths_requested_at``, so concurrent voters crossing the threshold together
@@ -221,17 +238,18 @@ def strengths_refresh_soon(survey: Survey) -> None:
         .update(strengths_requested_at=now)
     )
     if claimed:
-        from coprod.wikisurveys.tasks import refit_strengths
+        from coprod.wikisurveys.tasks import refresh_survey
 
-        transaction.on_commit(lambda: refit_strengths.enqueue(survey.pk))
+        transaction.on_commit(lambda: refresh_survey.enqueue(survey.pk))
 
 
-def strengths_refit(*, survey: Survey) -> int:
-    """Fit the Bradley-Terry strengths of the active items and store them by item id.
+def survey_refresh(*, survey: Survey) -> int:
+    """Refit the strengths of the active items and recompute the results, from one read.
 
-    Returns the survey's vote count the fit stands for. A fit that is not due (a second
-    request) stores nothing. The count is read before the votes, so a vote arriving in
-    between makes the next fit come one vote early, never late.
+    The strengths are stored by item id, the results as the survey's snapshot. Returns the
+    survey's vote count they stand for. A refresh that is not due (a second request) does
+    nothing. The count is read before the votes, so a vote arriving in between makes the
+    next refresh come one vote early, never late.
     """
     counted = survey_vote_count(survey)
     fitted = Survey.objects.filter(pk=survey.pk).values_list("strengths_votes", flat=True).get()
@@ -249,7 +267,112 @@ def strengths_refit(*, survey: Survey) -> int:
     Survey.objects.filter(pk=survey.pk).update(
         strengths=strengths, strengths_votes=counted, strengths_requested_at=None
     )
+    results_snapshot_store(survey=survey, votes=votes)
     return counted
+
+
+def results_snapshot_store(
+    *, survey: Survey, votes: SurveyVotes | None = None, ranking: Ranking | None = None
+) -> ResultsSnapshot:
+    """Compute the results from every answer and store them as the survey's snapshot.
+
+    ``votes`` (and their ``ranking``) when the caller has read them already. A snapshot of
+    answers read later than these is kept, not replaced: the worker and a page computing at
+    once leave the newer one. Returns the snapshot stored.
+    """
+    votes = votes or survey_votes(survey)
+    ranking = ranking or survey_ranking(survey, votes)
+    fields = {
+        "computed_at": votes.read_at or timezone.now(),
+        "engine_version": coprod_engine.__version__,
+        "input_hash": ranking.input_hash,
+        "answers": votes.read.answers,
+        "last_answer_id": votes.read.last_answer_id,
+        "tallied_votes": votes.tallied_votes,
+        "votes": ranking.n_votes,
+        "skips": ranking.n_skips,
+        "voters": len(set(votes.voters.tolist()) | set(votes.skip_voters.tolist())),
+        "content": results_content(survey, votes, ranking),
+    }
+    snapshot, created = ResultsSnapshot.objects.get_or_create(survey=survey, defaults=fields)
+    if created:
+        return snapshot
+    ResultsSnapshot.objects.filter(pk=snapshot.pk, computed_at__lte=fields["computed_at"]).update(
+        **fields
+    )
+    return ResultsSnapshot.objects.get(pk=snapshot.pk)
+
+
+def _page_items(survey: Survey) -> list[Item]:
+    """Every item of the survey with what the results page reads of it (text, status, votes)."""
+    return list(
+        Item.objects.filter(survey=survey).only(
+            "pk", "survey_id", "text_fr", "text_en", "status", "votes"
+        )
+    )
+
+
+def _snapshot_current(snapshot: ResultsSnapshot, items: list[Item], live: AnswerSet) -> bool:
+    """Whether the snapshot counts exactly the answers ``live`` and the items active now, as
+    this version of the engine computes them."""
+    active = {item.pk for item in items if item.status == ItemStatus.ACTIVE}
+    return (
+        snapshot_answers(snapshot) == live
+        and set(snapshot.content["items"]) == active
+        and snapshot.engine_version == coprod_engine.__version__
+    )
+
+
+def results_refresh(*, survey: Survey) -> ResultsSnapshot:
+    """The survey's snapshot, recomputed unless it already counts every answer and item now."""
+    snapshot = results_snapshot(survey)
+    if snapshot is not None and _snapshot_current(
+        snapshot, _page_items(survey), answer_set(survey)
+    ):
+        return snapshot
+    return results_snapshot_store(survey=survey)
+
+
+def results_refresh_soon(survey: Survey) -> None:
+    """Ask the worker for fresh results after this transaction commits (the items changed)."""
+    from coprod.wikisurveys.tasks import refresh_results
+
+    transaction.on_commit(lambda: refresh_results.enqueue(survey.pk))
+
+
+# A vote in flight when the survey closed commits within this: a snapshot of answers read
+# this long after the close (and the paper deadline) holds every answer there will ever be.
+ANSWERS_SETTLE = dt.timedelta(minutes=1)
+
+
+def results_for_page(*, survey: Survey) -> ResultsPage:
+    """The results page's figures, from the stored snapshot: no answer is read, usually.
+
+    Computed here (and stored) only when the survey has no snapshot yet, or when it is
+    closed and answers or items changed since the snapshot: a closed survey shows exact
+    results. An open survey shows its snapshot, which the worker refreshes every few votes;
+    the page says when it lags (by the vote counters). Once the paper deadline has passed
+    and the snapshot was computed after it, nothing can change any more: no answer is counted.
+    """
+    snapshot = results_snapshot(survey)
+    items = _page_items(survey)
+    if snapshot is None or (
+        not survey.is_open
+        and not _results_final(survey, snapshot)
+        and not _snapshot_current(snapshot, items, answer_set(survey))
+    ):
+        snapshot = results_snapshot_store(survey=survey)
+    return results_page(snapshot, items)
+
+
+def _results_final(survey: Survey, snapshot: ResultsSnapshot) -> bool:
+    """Whether the closed survey's snapshot counts every answer it will ever have."""
+    deadline = paper_deadline(survey)
+    return (
+        deadline is not None
+        and snapshot.computed_at > deadline + ANSWERS_SETTLE
+        and snapshot.engine_version == coprod_engine.__version__
+    )
 
 
 def tally_votes(*, survey_id: int, votes: Iterable[tuple[int, int]], step: int = 1) -> None:
@@ -346,6 +469,8 @@ def item_submit(*, survey: Survey, author: Voter | None, text: str, language: st
         raise ValidationError(_("This survey does not take new items."))
     status = ItemStatus.PENDING if survey.items_premoderated else ItemStatus.ACTIVE
     field = "text_en" if language == "en" else "text_fr"
+    if status == ItemStatus.ACTIVE:
+        results_refresh_soon(survey)
     return Item.objects.create(survey=survey, added_by=author, status=status, **{field: text})
 
 
@@ -354,6 +479,8 @@ def item_moderate(*, item: Item, status: str) -> Item:
     _refuse_when_closed(item.survey)
     if status not in ItemStatus.values:
         raise ValidationError(_("Unknown moderation status."))
+    if status != item.status:
+        results_refresh_soon(item.survey)
     item.status = status
     item.save(update_fields=["status"])
     return item
@@ -430,7 +557,7 @@ def answer_vote(*, appearance: Appearance, voter: Voter, winner_id: int) -> Answ
     )
     if created:
         tally_votes(survey_id=appearance.survey_id, votes=[(winner, loser)])
-        strengths_refresh_soon(appearance.survey)
+        survey_refresh_soon(appearance.survey)
     return answer
 
 
@@ -453,13 +580,17 @@ def survey_carry(*, survey: Survey, top: int) -> SurveyResult:
     Needs get their rank as ``Need.priority_rank`` (1 = first); ideas are put under
     review, and a participant's own item becomes an idea of the process (origin: wiki
     survey), linked to its item. The snapshot holds the engine version, the votes' hash and
-    every item's figures.
+    every item's figures. The ranking is computed from every answer now, never taken from
+    the results page's snapshot, and that snapshot is replaced by the same computation, so
+    the page shows the ranking carried.
     """
     if top < 1:
         raise ValidationError({"top": _("Carry at least one item.")})
-    ranking = survey_ranking(survey)
+    votes = survey_votes(survey)
+    ranking = survey_ranking(survey, votes)
     if ranking.n_votes == 0:
         raise ValidationError(_("Nobody has voted yet."))
+    results_snapshot_store(survey=survey, votes=votes, ranking=ranking)
     carried = ranking.rows[:top]
     for row in carried:
         if row.item.need is None and row.item.idea is None:
@@ -619,7 +750,7 @@ def paper_sheet_enter(*, sheet: PaperSheet, marks: Mapping[int, str], entered_by
         if created and winner is not None and loser is not None:
             counted.append((winner, loser))
     tally_votes(survey_id=sheet.survey_id, votes=counted)
-    strengths_refresh_soon(sheet.survey)
+    survey_refresh_soon(sheet.survey)
     sheet.entered_at = timezone.now()
     sheet.entered_by = entered_by
     sheet.save(update_fields=["entered_at", "entered_by"])

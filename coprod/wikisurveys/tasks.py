@@ -1,4 +1,5 @@
-"""Background work of wiki surveys: refit the strengths behind the pair choice (Django's tasks)."""
+"""Background work of wiki surveys (Django's tasks): refit the strengths behind the pair
+choice and recompute the results every few votes; recompute the results when items change."""
 
 from __future__ import annotations
 
@@ -8,12 +9,24 @@ from coprod.wikisurveys.models import Survey
 
 
 @task()
-def refit_strengths(survey_id: int) -> int:
-    """Fit and store the Bradley-Terry strengths if enough votes came in since the last fit.
+def refresh_survey(survey_id: int) -> int:
+    """Refit the strengths and store the results if enough votes came in since the last time.
 
-    Enqueued after a vote by :func:`coprod.wikisurveys.services.strengths_refresh_soon`;
-    returns the survey's vote count the stored strengths stand for.
+    Enqueued after a vote by :func:`coprod.wikisurveys.services.survey_refresh_soon`;
+    returns the survey's vote count the stored strengths and results stand for.
     """
-    from coprod.wikisurveys.services import strengths_refit
+    from coprod.wikisurveys.services import survey_refresh
 
-    return strengths_refit(survey=Survey.objects.get(pk=survey_id))
+    return survey_refresh(survey=Survey.objects.get(pk=survey_id))
+
+
+@task()
+def refresh_results(survey_id: int) -> int:
+    """Store the results again unless they count every answer and item already.
+
+    Enqueued when items are added, moderated, or the survey is closed, by
+    :func:`coprod.wikisurveys.services.results_refresh_soon`; returns the answers counted.
+    """
+    from coprod.wikisurveys.services import results_refresh
+
+    return results_refresh(survey=Survey.objects.get(pk=survey_id)).answers

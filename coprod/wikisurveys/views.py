@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 from coprod.bilingual import active_suffix
 from coprod.http import INVALID, AuthenticatedRequest, button_action, signed_in_user
 from coprod.processes.method_setup import method_setup_page
-from coprod.processes.models import KnowledgeType, StakeholderRole
 from coprod.processes.roles import anonymous_key, participation_of
 from coprod.processes.selectors import accepts_paper, paper_deadline
 from coprod.processes.views import method_object_or_404
@@ -33,13 +32,7 @@ from coprod.wikisurveys.forms import (
     VoteForm,
 )
 from coprod.wikisurveys.models import Appearance, Item, ItemStatus, PaperSheet, Survey, Voter
-from coprod.wikisurveys.selectors import (
-    latest_result,
-    ranking_by_group,
-    survey_has_votes,
-    survey_ranking,
-    survey_votes,
-)
+from coprod.wikisurveys.selectors import latest_result, survey_has_votes
 
 
 def survey_or_404(request: HttpRequest, pk: int) -> Survey:
@@ -192,15 +185,16 @@ def moderate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def _results_context(request: HttpRequest, survey: Survey) -> dict[str, Any]:
-    votes = survey_votes(survey)
-    ranking = survey_ranking(survey, votes)
+    # The stored results, not the answers: see services.results_for_page.
+    results = services.results_for_page(survey=survey)
     return {
         "survey": survey,
         "process": survey.process,
-        "ranking": ranking,
-        "by_knowledge": ranking_by_group(survey, "knowledge_type", KnowledgeType.choices, votes),
-        "by_role": ranking_by_group(survey, "stakeholder_role", StakeholderRole.choices, votes),
-        "voters": len(set(votes.voters.tolist()) | set(votes.skip_voters.tolist())),
+        "results": results,
+        "ranking": results.ranking,
+        "by_knowledge": results.by_knowledge,
+        "by_role": results.by_role,
+        "voters": results.voters,
         "result": latest_result(survey),
         "can_carry": request.user.has_perm("wikisurveys.carry", survey),
     }

@@ -139,7 +139,7 @@ def test_it_draws_the_pair_next_pair_draws_from_all_the_answers(
     for other, n in ((active[0], 15), (active[1], 10)):
         for _ in range(n):
             _answer(survey, crowd, rejected, other)
-    services.strengths_refit(survey=survey)
+    services.survey_refresh(survey=survey)
     services.item_moderate(item=rejected, status=ItemStatus.REJECTED)
     voter = _voter(survey, personas["participant"])
     _answer(survey, voter, active[0], active[2])
