@@ -87,13 +87,15 @@ def polis_import(
     With the Polis server's math blob, the first map continues Polis' own (its groups, with
     their ids) and is stored as the latest map, all in this transaction: a blob that does not
     fit the votes raises ``ValidationError`` on ``math`` and nothing is imported. The blob's
-    ``meta-tids`` also mark new statements as meta, which the openData export cannot say.
+    ``meta-tids`` also mark statements as meta, which the openData export cannot say: new
+    ones, and those an earlier import left accepted (:func:`_mark_meta`).
     """
     polis = read_polis(folder)
     # The openData export has no meta flag; the math blob names the meta statements.
     meta = set(polis.meta) | set(polis_math.meta or () if polis_math else ())
     tids = sorted(set(polis.texts) | {int(t) for t in np.unique(polis.statement_ids)})
     existing = {s.polis_tid for s in conversation.statements.filter(polis_tid__isnull=False)}
+    _mark_meta(conversation, meta & existing, polis.moderation)
     Statement.objects.bulk_create(
         Statement(
             conversation=conversation,
@@ -163,6 +165,23 @@ def polis_import(
     return ImportSummary(
         statements=len(statement_of), voters=len(voter_of), votes=len(votes), polis_groups=kept
     )
+
+
+def _mark_meta(conversation: Conversation, tids: set[int], moderation: dict[int, int]) -> None:
+    """Set apart, as meta, imported statements still accepted as an earlier import left them.
+
+    An earlier import without the math blob (or from the openData export, which has no meta
+    flag) accepted Polis' meta statements; left so, their votes enter the map's PCA and the
+    groups drift from Polis'. Nothing records whether a person moderated a statement, so an
+    accepted status is taken as the import's default unless Polis rejected the statement
+    (then a person accepted it here); a statement a person rejected or set pending stays so.
+    """
+    default_accepted = [
+        t for t in tids if POLIS_STATUS.get(moderation.get(t, 0)) == StatementStatus.ACCEPTED
+    ]
+    conversation.statements.filter(
+        polis_tid__in=default_accepted, status=StatementStatus.ACCEPTED
+    ).update(status=StatementStatus.META)
 
 
 def _continue_polis_map(

@@ -39,7 +39,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         type=Path,
         metavar="MATH.json",
         help="continue from the Polis server's math blob of this conversation "
-        "(math-pca2.json, /api/v3/math/pca2): Polis' groups, k and in-conv carry over",
+        "(math-pca2.json, /api/v3/math/pca2): Polis' groups, k and in-conv carry over; "
+        "its meta-tids are meta here too, with those the export names",
     )
     mapping.add_argument(
         "--no-replay",
@@ -102,6 +103,7 @@ def _map(args: argparse.Namespace) -> int:
     conversation = read_polis(args.folder)
     polis = read_polis_math(args.polis_state) if args.polis_state is not None else None
     state = None
+    mod_out, meta = conversation.mod_out, conversation.meta
     if polis is not None:
         state = polis_state(
             polis,
@@ -110,16 +112,19 @@ def _map(args: argparse.Namespace) -> int:
             conversation.votes,
             timestamps=conversation.timestamps,
             mod_out=conversation.mod_out,
-            meta=conversation.meta,
+            # The openData CSVs cannot say which statements are meta; the blob's meta-tids
+            # can, and leaving them out would put meta votes into the PCA.
+            meta=set(conversation.meta) | set(polis.meta or ()),
             seed=args.seed,
         )
+        mod_out, meta = state.mod_out, state.meta
     result = opinion_map(
         conversation.participant_ids,
         conversation.statement_ids,
         conversation.votes,
         timestamps=conversation.timestamps,
-        mod_out=conversation.mod_out,
-        meta=conversation.meta,
+        mod_out=mod_out,
+        meta=meta,
         state=state,
         knowledge_types=_labels(args.knowledge_types),
         stakeholder_roles=_labels(args.roles),

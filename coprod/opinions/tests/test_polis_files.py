@@ -16,7 +16,14 @@ from django.utils import translation
 
 import coprod_engine
 from coprod.opinions import polis_files, services
-from coprod.opinions.models import Conversation, OpinionMapResult, Statement, Vote, Voter
+from coprod.opinions.models import (
+    Conversation,
+    OpinionMapResult,
+    Statement,
+    StatementStatus,
+    Vote,
+    Voter,
+)
 from coprod.processes.models import Process
 from coprod_engine.io.polis import read_polis, write_opendata
 from coprod_engine.opinion import opinion_map
@@ -250,6 +257,45 @@ def test_it_takes_meta_statements_from_the_blob(
     assert summary.polis_groups == polis_files.PolisGroupsKept(
         groups=3, clustered=27, same_group=27
     )
+
+
+def test_it_sets_imported_statements_apart_when_the_blob_comes_with_a_second_import(
+    conversation, shared_data: Path, tmp_path: Path
+) -> None:
+    """The export alone first (every statement accepted), then again with the math file:
+    the blob's meta statements must leave the map, or Polis' groups drift."""
+    source = shared_data / "polis/polis-math/reddwarf-fixtures/25ptpt-3gp-no-strict-with-meta"
+    write_opendata(read_polis(source), tmp_path)
+    polis_files.polis_import(conversation=conversation, folder=tmp_path)
+    assert not Statement.objects.filter(status="meta").exists()
+    polis_math = read_polis_math(source / "math-pca2.json")
+    summary = polis_files.polis_import(
+        conversation=conversation, folder=tmp_path, polis_math=polis_math
+    )
+    meta = Statement.objects.filter(status="meta").order_by("polis_tid")
+    assert [s.polis_tid for s in meta] == [0, 1, 2, 3]
+    assert summary.polis_groups == polis_files.PolisGroupsKept(
+        groups=3, clustered=27, same_group=27
+    )
+
+
+def test_it_leaves_a_moderators_decision_on_a_polis_meta_statement(
+    conversation, shared_data: Path, tmp_path: Path
+) -> None:
+    """Only statements still as the import left them switch to meta: a rejected one stays."""
+    source = shared_data / "polis/polis-math/reddwarf-fixtures/25ptpt-3gp-no-strict-with-meta"
+    write_opendata(read_polis(source), tmp_path)
+    polis_files.polis_import(conversation=conversation, folder=tmp_path)
+    services.statement_moderate(
+        statement=Statement.objects.get(polis_tid=0), status=StatementStatus.REJECTED
+    )
+    polis_files.polis_import(
+        conversation=conversation,
+        folder=tmp_path,
+        polis_math=read_polis_math(source / "math-pca2.json"),
+    )
+    statuses = dict(Statement.objects.filter(polis_tid__lte=3).values_list("polis_tid", "status"))
+    assert statuses == {0: "rejected", 1: "meta", 2: "meta", 3: "meta"}
 
 
 @pytest.mark.slow

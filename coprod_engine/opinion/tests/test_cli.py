@@ -7,6 +7,7 @@ import pytest
 
 from coprod_engine.cli import main
 from coprod_engine.io.polis import PolisConversation, read_polis, write_opendata, write_polis_json
+from coprod_engine.opinion.polis_state import read_polis_math
 
 
 def _conversation() -> PolisConversation:
@@ -111,3 +112,22 @@ def test_it_continues_a_polis_fixture_with_polis_groups(
     assert "math_tick 8007" in err and "208 clustered (Polis 208, 208 in both)" in err
     assert "(adjusted Rand index) 1.000" in err
     assert len(json.loads(out.read_text())["in-conv"]) == 208
+
+
+def test_it_keeps_the_blob_meta_statements_when_the_export_cannot_name_them(
+    shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The openData CSVs have no meta flag: the blob's meta-tids (6 and 23 here) must still
+    # keep those statements out of the PCA, or 11 of the 208 people change group.
+    folder = shared_data / "polis" / "polis-math" / "reddwarf-fixtures" / "above-100-ptpts"
+    write_opendata(read_polis(folder), tmp_path / "csv")
+    assert read_polis(tmp_path / "csv").meta == ()
+    out = tmp_path / "map.json"
+    argv = ["opinion", "map", str(tmp_path / "csv"), "--json", str(out)]
+    assert main([*argv, "--polis-state", str(folder / "math-pca2.json")]) == 0
+    assert "208 clustered (Polis 208, 208 in both)" in capsys.readouterr().err
+    ours = json.loads(out.read_text())
+    assert ours["meta-tids"] == [6, 23] and {6, 23} <= set(ours["mod-out"])
+    groups = ours["coprod"]["participant-groups"]
+    theirs = read_polis_math(folder / "math-pca2.json").groups([int(p) for p in groups])
+    assert list(groups.values()) == theirs.tolist()  # the same group ids, person by person
