@@ -57,6 +57,13 @@ class Survey(models.Model):
     strengths = models.JSONField(default=dict, blank=True)
     strengths_votes = models.PositiveIntegerField(default=0)
     strengths_requested_at = models.DateTimeField(null=True, blank=True)
+    # When fresh results were last asked for because the items changed (the same throttle
+    # for ``tasks.refresh_results``): N items submitted together make one recompute.
+    results_requested_at = models.DateTimeField(null=True, blank=True)
+    # Skips (can't decide) recorded, online and on paper: counted with the skip, like
+    # ``Item.votes`` for votes, so a refresh is asked for and the results page sees that
+    # its snapshot lags by skips too, without counting answers.
+    skips = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -279,6 +286,8 @@ class ResultsSnapshot(models.Model):
     # The survey's vote counters (``Item.votes``) read just before the answers: the page
     # compares them with the counters now to say that it lags, without counting answers.
     tallied_votes = models.PositiveIntegerField(default=0)
+    # ``Survey.skips`` read with them: a snapshot behind by skips alone lags too.
+    tallied_skips = models.PositiveIntegerField(default=0)
     votes = models.PositiveIntegerField()
     skips = models.PositiveIntegerField()
     voters = models.PositiveIntegerField()
