@@ -51,9 +51,9 @@ class Survey(models.Model):
     is_open = models.BooleanField(_("open for votes"), default=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     # Bradley-Terry log-strengths by item id, for the pair choice; refitted by a background
-    # task (``tasks.refit_strengths``) once enough votes came in since ``strengths_votes``
-    # (the survey's vote count when they were fitted). ``strengths_requested_at`` is when the
-    # last refit was asked for: the throttle that asks once, not once per vote.
+    # task (``tasks.refresh_survey``) once enough answers came in since ``strengths_votes``
+    # (the survey's votes and skips when they were fitted). ``strengths_requested_at`` is
+    # when the last refit was asked for: the throttle that asks once, not once per vote.
     strengths = models.JSONField(default=dict, blank=True)
     strengths_votes = models.PositiveIntegerField(default=0)
     strengths_requested_at = models.DateTimeField(null=True, blank=True)
