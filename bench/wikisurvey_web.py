@@ -18,7 +18,8 @@ Timed, ``--calls`` times each, for a voter who already answered some pairs:
 3. the results page (``--results-calls`` times after a first view, the background task
    having stored its snapshot; then 5 times with an empty cache, as the first view of each
    snapshot in each language, which renders the tables; then closed, with paper sheets still
-   to type, when the page counts the answers) and the work of that task: the Bradley-Terry refit alone and the whole refresh
+   to type, when the page counts the answers; then closed two days ago, when nothing can
+   change and the page counts nothing) and the work of that task: the Bradley-Terry refit alone and the whole refresh
    (the answers read, the strengths and the results computed and stored).
 
 Three voters in four bring a knowledge type and a stakeholder role (in turn), so the results
@@ -307,6 +308,7 @@ def bench_results(survey: Any, calls: int) -> list[str]:
     ]
     if hasattr(services, "results_for_page"):
         lines.append(_closed_results(survey, client, url, calls))
+        lines.append(_settled_results(survey, client, url, calls))
     votes = survey_votes(survey)
     fit = Clock()
     for _ in range(3):
@@ -332,6 +334,29 @@ def _closed_results(survey: Any, client: Any, url: str, calls: int) -> str:
         assert page.time(lambda: client.get(url)).status_code == 200
     services.survey_open(survey=survey)
     return summary("page GET results, closed (grace)", page.walls, page.cpus)
+
+
+def _settled_results(survey: Any, client: Any, url: str, calls: int) -> str:
+    """The results page of a survey closed two days ago (no grace days), whose snapshot the
+    close task stored at the close: the real flow, where nothing can change any more."""
+    from django.db.models import F
+
+    from coprod.wikisurveys import services
+    from coprod.wikisurveys.models import ResultsSnapshot, Survey
+
+    services.survey_update(survey=survey, fields={"paper_grace_days": 0})
+    services.survey_close(survey=survey)
+    services.results_refresh(survey=survey)  # what the close task does, at the close
+    two_days = dt.timedelta(days=2)
+    Survey.objects.filter(pk=survey.pk).update(closed_at=F("closed_at") - two_days)
+    ResultsSnapshot.objects.filter(survey=survey).update(computed_at=F("computed_at") - two_days)
+    survey.refresh_from_db()
+    client.get(url)  # the first view after the deadline (it stamps the snapshot final)
+    page = Clock()
+    for _ in range(calls):
+        assert page.time(lambda: client.get(url)).status_code == 200
+    services.survey_open(survey=survey)
+    return summary("page GET results, closed 2 days ago", page.walls, page.cpus)
 
 
 def main() -> None:

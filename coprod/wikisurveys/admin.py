@@ -6,7 +6,14 @@ from coprod.wikisurveys.models import Item, PaperSheet, Survey, SurveyResult
 @admin.register(Survey)
 class SurveyAdmin(admin.ModelAdmin):
     list_display = ["question_fr", "is_open", "allow_anonymous", "created_at"]
-    readonly_fields = ["closed_at", "strengths", "strengths_votes", "strengths_requested_at"]
+    readonly_fields = [
+        "closed_at",
+        "strengths",
+        "strengths_votes",
+        "strengths_requested_at",
+        "results_requested_at",
+        "skips",
+    ]
 
 
 @admin.register(Item)

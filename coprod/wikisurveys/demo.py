@@ -13,6 +13,7 @@ import math
 import random
 
 from django.db import transaction
+from django.utils import timezone
 
 from coprod.processes.demo.contributions import NEEDS, NeedSpec
 from coprod.processes.models import CoType, Need, Participant, Process, ProcessRole
@@ -108,8 +109,8 @@ def wikisurveys_demo_load(
         .exclude(process_role__in=[ProcessRole.FACILITATOR, ProcessRole.NOTE_TAKER])
         .order_by("id")
     )
-    survey.is_open = True  # answers are given while open, then the survey closes
-    survey.save(update_fields=["is_open"])
+    survey.is_open, survey.closed_at = True, None  # answered while open, then it closes
+    survey.save(update_fields=["is_open", "closed_at"])
     for index, participant in enumerate(voters):
         draw = random.Random(SEED * 1000 + index)  # one stream per voter, in a fixed order
         wanted = draw.randint(*answers_per_voter)
@@ -139,8 +140,10 @@ def wikisurveys_demo_load(
         services.survey_refresh(survey=survey)
     if not survey.paper_sheets.exists():
         _paper_sheets(survey, specs)
-    survey.is_open = False
-    survey.save(update_fields=["is_open"])
+    # Closed now, with its time: without ``closed_at`` there is no paper deadline, and the
+    # results page would count the answers on every view instead of stamping them final.
+    survey.is_open, survey.closed_at = False, timezone.now()
+    survey.save(update_fields=["is_open", "closed_at"])
     return survey
 
 

@@ -51,12 +51,19 @@ class Survey(models.Model):
     is_open = models.BooleanField(_("open for votes"), default=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     # Bradley-Terry log-strengths by item id, for the pair choice; refitted by a background
-    # task (``tasks.refit_strengths``) once enough votes came in since ``strengths_votes``
-    # (the survey's vote count when they were fitted). ``strengths_requested_at`` is when the
-    # last refit was asked for: the throttle that asks once, not once per vote.
+    # task (``tasks.refresh_survey``) once enough answers came in since ``strengths_votes``
+    # (the survey's votes and skips when they were fitted). ``strengths_requested_at`` is
+    # when the last refit was asked for: the throttle that asks once, not once per vote.
     strengths = models.JSONField(default=dict, blank=True)
     strengths_votes = models.PositiveIntegerField(default=0)
     strengths_requested_at = models.DateTimeField(null=True, blank=True)
+    # When fresh results were last asked for because the items changed (the same throttle
+    # for ``tasks.refresh_results``): N items submitted together make one recompute.
+    results_requested_at = models.DateTimeField(null=True, blank=True)
+    # Skips (can't decide) recorded, online and on paper: counted with the skip, like
+    # ``Item.votes`` for votes, so a refresh is asked for and the results page sees that
+    # its snapshot lags by skips too, without counting answers.
+    skips = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -279,6 +286,8 @@ class ResultsSnapshot(models.Model):
     # The survey's vote counters (``Item.votes``) read just before the answers: the page
     # compares them with the counters now to say that it lags, without counting answers.
     tallied_votes = models.PositiveIntegerField(default=0)
+    # ``Survey.skips`` read with them: a snapshot behind by skips alone lags too.
+    tallied_skips = models.PositiveIntegerField(default=0)
     votes = models.PositiveIntegerField()
     skips = models.PositiveIntegerField()
     voters = models.PositiveIntegerField()

@@ -70,6 +70,7 @@ class SurveyVotes:
     read: AnswerSet = AnswerSet(0, 0)
     read_at: dt.datetime | None = None
     tallied_votes: int = 0
+    tallied_skips: int = 0
 
 
 def survey_has_votes(survey: Survey) -> bool:
@@ -85,6 +86,7 @@ def survey_votes(survey: Survey) -> SurveyVotes:
     """Votes and skips between active items; answers about other items are left out."""
     # Before the answers: a vote counted after them only makes the results look older.
     read_at, tallied = timezone.now(), survey_vote_count(survey)
+    tallied_skips = survey_skip_count(survey)
     items = active_items(survey)
     index = {item.pk: i for i, item in enumerate(items)}
     won: list[int] = []
@@ -120,6 +122,7 @@ def survey_votes(survey: Survey) -> SurveyVotes:
         read=AnswerSet(read, last),
         read_at=read_at,
         tallied_votes=tallied,
+        tallied_skips=tallied_skips,
     )
 
 
@@ -213,6 +216,17 @@ def survey_vote_count(survey: Survey) -> int:
     """Votes (not skips) recorded in the survey, about any items: the counters' sum."""
     total = Item.objects.filter(survey=survey).aggregate(total=Sum("votes"))["total"]
     return (total or 0) // 2
+
+
+def survey_skip_count(survey: Survey) -> int:
+    """Skips recorded in the survey: its counter, read from the database (not ``survey``)."""
+    return Survey.objects.filter(pk=survey.pk).values_list("skips", flat=True).get()
+
+
+def survey_answer_count(survey: Survey) -> int:
+    """Votes and skips recorded, from the counters: what a refresh stands for. Skips count
+    too, so that "can't decide" figures do not go stale on a survey where people skip."""
+    return survey_vote_count(survey) + survey_skip_count(survey)
 
 
 def voter_seen_pairs(voter: Voter, index: dict[int, int]) -> list[tuple[int, int]]:
@@ -407,7 +421,7 @@ def snapshot_answers(snapshot: ResultsSnapshot) -> AnswerSet:
 class ResultsPage:
     """The results page's figures, from a snapshot, over the items active now.
 
-    ``lags`` when votes came or went (by the vote counters: no answer is counted), or items
+    ``lags`` when votes or skips came or went (by the counters: no answer is counted), or items
     were added, rejected or put back, since the snapshot was computed; items no longer active
     are left out at once (ranks close up).
     """
@@ -426,9 +440,11 @@ class ResultsPage:
     fingerprint: str
 
 
-def results_page(snapshot: ResultsSnapshot, items: Sequence[Item]) -> ResultsPage:
+def results_page(
+    snapshot: ResultsSnapshot, items: Sequence[Item], live_skips: int | None = None
+) -> ResultsPage:
     """The page's figures from ``snapshot``; ``items`` are all the survey's items now, with
-    their vote counters."""
+    their vote counters, and ``live_skips`` the survey's skip counter now (None: as stored)."""
     shown = {item.pk: item for item in items if item.status == ItemStatus.ACTIVE}
     content = snapshot.content
     rows = [
@@ -449,7 +465,9 @@ def results_page(snapshot: ResultsSnapshot, items: Sequence[Item]) -> ResultsPag
         by_role=tables[1],
         voters=snapshot.voters,
         computed_at=snapshot.computed_at,
-        lags=snapshot.tallied_votes != live_votes or set(content["items"]) != set(shown),
+        lags=snapshot.tallied_votes != live_votes
+        or (live_skips is not None and snapshot.tallied_skips != live_skips)
+        or set(content["items"]) != set(shown),
         votes=snapshot.tallied_votes,
         live_votes=live_votes,
         fingerprint=_shown_fingerprint(snapshot, shown.values()),

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,9 +44,9 @@ from coprod.wikisurveys.selectors import (
     results_page,
     results_snapshot,
     snapshot_answers,
+    survey_answer_count,
     survey_has_votes,
     survey_ranking,
-    survey_vote_count,
     survey_votes,
     unanswered_appearance,
     voter_seen_pairs,
@@ -218,16 +218,17 @@ def survey_refresh_soon(survey: Survey) -> None:
     enqueue one task. Costs one small query per vote (the survey row, the sum of the items'
     counters), and a second one when it asks.
     """
-    fitted, requested, counted = (
+    fitted, requested, skips, counted = (
         Survey.objects.filter(pk=survey.pk)
         .annotate(counted=Sum("items__votes"))
-        .values_list("strengths_votes", "strengths_requested_at", "counted")
+        .values_list("strengths_votes", "strengths_requested_at", "skips", "counted")
         .get()
     )
     now = timezone.now()
     if requested is not None and now - requested < REFIT_RETRY:
         return
-    if not _refit_due(fitted, (counted or 0) // 2):
+    # Votes and skips (as survey_answer_count): skips change the "can't decide" figures.
+    if not _refit_due(fitted, (counted or 0) // 2 + skips):
         return
     claimed = (
         Survey.objects.filter(pk=survey.pk)
@@ -247,11 +248,13 @@ def survey_refresh(*, survey: Survey) -> int:
     """Refit the strengths of the active items and recompute the results, from one read.
 
     The strengths are stored by item id, the results as the survey's snapshot. Returns the
-    survey's vote count they stand for. A refresh that is not due (a second request) does
-    nothing. The count is read before the votes, so a vote arriving in between makes the
-    next refresh come one vote early, never late.
+    survey's answer count (votes and skips, from the counters) they stand for. A refresh
+    that is not due (a second request) does nothing. The count is read before the votes, so
+    a vote arriving in between makes the next refresh come one vote early, never late.
+    Overlapping runs (a retry while the first still runs, the demo beside the worker) keep
+    the fit of the larger count: an older fit never overwrites a newer one.
     """
-    counted = survey_vote_count(survey)
+    counted = survey_answer_count(survey)
     fitted = Survey.objects.filter(pk=survey.pk).values_list("strengths_votes", flat=True).get()
     if not _refit_due(fitted, counted):
         Survey.objects.filter(pk=survey.pk).update(strengths_requested_at=None)
@@ -264,7 +267,9 @@ def survey_refresh(*, survey: Survey) -> int:
             str(item.pk): float(theta)
             for item, theta in zip(votes.items, fit.strengths, strict=True)
         }
-    Survey.objects.filter(pk=survey.pk).update(
+    # Conditional: a run that counted more answers and wrote first keeps its fit (and its
+    # cleared request); this older one only adds its snapshot, which keeps the newer too.
+    Survey.objects.filter(pk=survey.pk, strengths_votes__lte=counted).update(
         strengths=strengths, strengths_votes=counted, strengths_requested_at=None
     )
     results_snapshot_store(survey=survey, votes=votes)
@@ -289,6 +294,7 @@ def results_snapshot_store(
         "answers": votes.read.answers,
         "last_answer_id": votes.read.last_answer_id,
         "tallied_votes": votes.tallied_votes,
+        "tallied_skips": votes.tallied_skips,
         "votes": ranking.n_votes,
         "skips": ranking.n_skips,
         "voters": len(set(votes.voters.tolist()) | set(votes.skip_voters.tolist())),
@@ -324,7 +330,13 @@ def _snapshot_current(snapshot: ResultsSnapshot, items: list[Item], live: Answer
 
 
 def results_refresh(*, survey: Survey) -> ResultsSnapshot:
-    """The survey's snapshot, recomputed unless it already counts every answer and item now."""
+    """The survey's snapshot, recomputed unless it already counts every answer and item now.
+
+    The pending request is released first: a change committed from now on asks again, and
+    one whose transaction holds the survey row (:func:`results_refresh_soon`) is waited for,
+    so it is read here.
+    """
+    Survey.objects.filter(pk=survey.pk).update(results_requested_at=None)
     snapshot = results_snapshot(survey)
     if snapshot is not None and _snapshot_current(
         snapshot, _page_items(survey), answer_set(survey)
@@ -334,7 +346,25 @@ def results_refresh(*, survey: Survey) -> ResultsSnapshot:
 
 
 def results_refresh_soon(survey: Survey) -> None:
-    """Ask the worker for fresh results after this transaction commits (the items changed)."""
+    """Ask the worker for fresh results after this transaction commits (the items changed).
+
+    At most one request is pending per survey (``results_requested_at``, asked again after
+    REFIT_RETRY if the worker never ran it): each recompute reads every answer, and N items
+    submitted before the worker runs need one. The survey row is locked (no key update, so
+    voters' inserts are not held up) until this transaction commits: the task releases the
+    request only after that, so it cannot read the items before this change. Call it after
+    the item rows are written (item rows then survey row, the order of a vote).
+    """
+    now = timezone.now()
+    requested = (
+        Survey.objects.select_for_update(no_key=True)
+        .filter(pk=survey.pk)
+        .values_list("results_requested_at", flat=True)
+        .get()
+    )
+    if requested is not None and now - requested < REFIT_RETRY:
+        return
+    Survey.objects.filter(pk=survey.pk).update(results_requested_at=now)
     from coprod.wikisurveys.tasks import refresh_results
 
     transaction.on_commit(lambda: refresh_results.enqueue(survey.pk))
@@ -348,21 +378,47 @@ ANSWERS_SETTLE = dt.timedelta(minutes=1)
 def results_for_page(*, survey: Survey) -> ResultsPage:
     """The results page's figures, from the stored snapshot: no answer is read, usually.
 
-    Computed here (and stored) only when the survey has no snapshot yet, or when it is
-    closed and answers or items changed since the snapshot: a closed survey shows exact
-    results. An open survey shows its snapshot, which the worker refreshes every few votes;
-    the page says when it lags (by the vote counters). Once the paper deadline has passed
-    and the snapshot was computed after it, nothing can change any more: no answer is counted.
+    Computed here (and stored) only when the survey has no snapshot from this engine
+    version yet, or when it is closed and answers or items changed since the snapshot: a
+    closed survey shows exact results. An open survey shows its snapshot, which the worker
+    refreshes every few answers; the page says when it lags (by the vote and skip
+    counters). Once the paper deadline has passed, the first view stamps a current snapshot
+    final (:func:`_closed_snapshot`); from then on no answer is counted.
     """
     snapshot = results_snapshot(survey)
     items = _page_items(survey)
-    if snapshot is None or (
-        not survey.is_open
-        and not _results_final(survey, snapshot)
-        and not _snapshot_current(snapshot, items, answer_set(survey))
-    ):
+    # Another engine version's snapshot is as good as none, open survey or not: its content
+    # may have another layout (no schema version of its own), and reading it could fail.
+    if snapshot is None or snapshot.engine_version != coprod_engine.__version__:
         snapshot = results_snapshot_store(survey=survey)
-    return results_page(snapshot, items)
+    elif not survey.is_open and not _results_final(survey, snapshot):
+        snapshot = _closed_snapshot(survey, snapshot, items)
+    return results_page(snapshot, items, live_skips=survey.skips)
+
+
+def _closed_snapshot(
+    survey: Survey, snapshot: ResultsSnapshot, items: list[Item]
+) -> ResultsSnapshot:
+    """A closed survey's snapshot made exact now, and stamped final once it can be.
+
+    The close task stores a snapshot moments after the close, before the paper deadline,
+    and nothing stores one again while it stays current: without the stamp, every view
+    would count the answers forever. Once the deadline and the settling time have passed,
+    a snapshot counting exactly the answers now is final: its ``computed_at`` becomes the
+    time of this count (which it stands for), if no one stored another meanwhile.
+    """
+    deadline = paper_deadline(survey)
+    now = timezone.now()
+    live = answer_set(survey)
+    if not _snapshot_current(snapshot, items, live):
+        return results_snapshot_store(survey=survey)
+    if deadline is not None and now > deadline + ANSWERS_SETTLE:
+        stamped = ResultsSnapshot.objects.filter(
+            pk=snapshot.pk, answers=live.answers, last_answer_id=live.last_answer_id
+        ).update(computed_at=now)
+        if stamped:
+            snapshot.computed_at = now
+    return snapshot
 
 
 def _results_final(survey: Survey, snapshot: ResultsSnapshot) -> bool:
@@ -398,16 +454,29 @@ def tally_votes(*, survey_id: int, votes: Iterable[tuple[int, int]], step: int =
             PairTally.objects.create(survey_id=survey_id, low_id=low, high_id=high, votes=change)
 
 
+def tally_skips(*, survey_id: int, count: int) -> None:
+    """Count (or uncount, ``count`` < 0) skips in the survey's counter, in the transaction
+    that creates (or deletes) them; after any item counters (item rows, then the survey row)."""
+    if count:
+        Survey.objects.filter(pk=survey_id).update(skips=F("skips") + count)
+
+
 @transaction.atomic
 def survey_tallies_rebuild(*, survey: Survey) -> None:
-    """Recount the vote counters from the answers (after a bulk import, or to check them).
+    """Recount the vote and skip counters from the answers (after a bulk import, after the
+    counters' migration if older code wrote answers meanwhile, or to check them).
 
-    Counted in SQL (GROUP BY the ordered pair), written in bulk; the survey row is locked so
-    paper sheets are not typed meanwhile (online votes are counted by their own transactions).
+    Safe beside voters: the survey's item rows are locked first, in ascending id order (as a
+    vote locks them), then the survey row (as a vote or skip asks for a refresh, last), and
+    only then are the answers read. A vote committed before is in the read; one still open
+    waits for the locks and counts itself on top of the recount. Pair counters are upserted
+    (none is deleted, so none is created twice); counted in SQL (GROUP BY the ordered pair).
     """
-    Survey.objects.select_for_update().get(pk=survey.pk)
+    items = list(Item.objects.select_for_update(no_key=True).filter(survey=survey).order_by("id"))
+    Survey.objects.select_for_update(no_key=True).filter(pk=survey.pk).values_list("pk").get()
+    answers = Answer.objects.filter(appearance__survey=survey)
     grouped = (
-        Answer.objects.filter(appearance__survey=survey, winner__isnull=False)
+        answers.filter(winner__isnull=False)
         .values_list("winner_id", "loser_id")
         .annotate(n=Count("pk"))
         .order_by()
@@ -418,18 +487,22 @@ def survey_tallies_rebuild(*, survey: Survey) -> None:
         per_item[winner] += n
         per_item[loser] += n
         per_pair[min(winner, loser), max(winner, loser)] += n
-    items = list(Item.objects.filter(survey=survey))
     for item in items:
         item.votes = per_item[item.pk]
     Item.objects.bulk_update(items, ["votes"], batch_size=1000)
-    PairTally.objects.filter(survey=survey).delete()
+    # Every pair to zero, then the pairs voted on upserted: a pair no longer voted on stays.
+    PairTally.objects.filter(survey=survey).update(votes=0)
     PairTally.objects.bulk_create(
         (
             PairTally(survey=survey, low_id=low, high_id=high, votes=n)
             for (low, high), n in per_pair.items()
         ),
         batch_size=5000,
+        update_conflicts=True,
+        unique_fields=["low", "high"],
+        update_fields=["votes"],
     )
+    Survey.objects.filter(pk=survey.pk).update(skips=answers.filter(winner__isnull=True).count())
 
 
 def voter_for_participant(*, survey: Survey, participant: Participant) -> Voter:
@@ -469,9 +542,10 @@ def item_submit(*, survey: Survey, author: Voter | None, text: str, language: st
         raise ValidationError(_("This survey does not take new items."))
     status = ItemStatus.PENDING if survey.items_premoderated else ItemStatus.ACTIVE
     field = "text_en" if language == "en" else "text_fr"
+    item = Item.objects.create(survey=survey, added_by=author, status=status, **{field: text})
     if status == ItemStatus.ACTIVE:
         results_refresh_soon(survey)
-    return Item.objects.create(survey=survey, added_by=author, status=status, **{field: text})
+    return item
 
 
 @transaction.atomic
@@ -479,10 +553,11 @@ def item_moderate(*, item: Item, status: str) -> Item:
     _refuse_when_closed(item.survey)
     if status not in ItemStatus.values:
         raise ValidationError(_("Unknown moderation status."))
-    if status != item.status:
-        results_refresh_soon(item.survey)
+    changed = status != item.status
     item.status = status
     item.save(update_fields=["status"])
+    if changed:  # after the item row: item rows then survey row, as a vote locks them
+        results_refresh_soon(item.survey)
     return item
 
 
@@ -567,9 +642,12 @@ def answer_skip(*, appearance: Appearance, voter: Voter, reason: str) -> Answer:
     _check_answerable(appearance, voter)
     if reason not in SkipReason.values:
         raise ValidationError({"reason": _("Choose why you cannot decide.")})
-    answer, _created = Answer.objects.get_or_create(
+    answer, created = Answer.objects.get_or_create(
         appearance=appearance, defaults={"skip_reason": reason}
     )
+    if created:
+        tally_skips(survey_id=appearance.survey_id, count=1)
+        survey_refresh_soon(appearance.survey)
     return answer
 
 
@@ -742,6 +820,7 @@ def paper_sheet_enter(*, sheet: PaperSheet, marks: Mapping[int, str], entered_by
             % {"pairs": ", ".join(map(str, differ))}
         )
     counted = []
+    skipped = 0
     for appearance_id, (winner, loser, reason) in wanted.items():
         _answer, created = Answer.objects.get_or_create(
             appearance_id=appearance_id,
@@ -749,7 +828,10 @@ def paper_sheet_enter(*, sheet: PaperSheet, marks: Mapping[int, str], entered_by
         )
         if created and winner is not None and loser is not None:
             counted.append((winner, loser))
+        elif created:
+            skipped += 1
     tally_votes(survey_id=sheet.survey_id, votes=counted)
+    tally_skips(survey_id=sheet.survey_id, count=skipped)
     survey_refresh_soon(sheet.survey)
     sheet.entered_at = timezone.now()
     sheet.entered_by = entered_by
@@ -765,8 +847,22 @@ def paper_sheet_clear(*, sheet: PaperSheet) -> None:
         raise ValidationError(_("The time to enter paper sheets is over."))
     answers = Answer.objects.filter(appearance__voter=sheet.voter)
     typed = list(answers.filter(winner__isnull=False).values_list("winner_id", "loser_id"))
+    skipped = answers.filter(winner__isnull=True).count()
     answers.delete()
-    tally_votes(survey_id=sheet.survey_id, votes=typed, step=-1)
+    try:
+        # A savepoint, so the refusal below is the error shown, not a broken transaction.
+        with transaction.atomic():
+            tally_votes(survey_id=sheet.survey_id, votes=typed, step=-1)
+            tally_skips(survey_id=sheet.survey_id, count=-skipped)
+    except IntegrityError as error:
+        # A counter would go below zero: it missed answers (written by code older than the
+        # counters). Recounting fixes it; the check is kept, it is what found the gap.
+        raise ValidationError(
+            _(
+                "The survey's vote counters are behind its answers: ask an administrator to run “manage.py wikisurvey_recount --survey %(survey)d”, then clear the sheet again."
+            )
+            % {"survey": sheet.survey_id}
+        ) from error
     sheet.entered_at = None
     sheet.entered_by = None
     sheet.save(update_fields=["entered_at", "entered_by"])

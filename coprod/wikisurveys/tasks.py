@@ -10,10 +10,11 @@ from coprod.wikisurveys.models import Survey
 
 @task()
 def refresh_survey(survey_id: int) -> int:
-    """Refit the strengths and store the results if enough votes came in since the last time.
+    """Refit the strengths and store the results if enough answers came in since the last time.
 
-    Enqueued after a vote by :func:`coprod.wikisurveys.services.survey_refresh_soon`;
-    returns the survey's vote count the stored strengths and results stand for.
+    Enqueued after a vote or a skip by :func:`coprod.wikisurveys.services.survey_refresh_soon`;
+    returns the survey's answer count (votes and skips) the stored strengths and results
+    stand for.
     """
     from coprod.wikisurveys.services import survey_refresh
 

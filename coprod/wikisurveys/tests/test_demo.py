@@ -35,6 +35,9 @@ def test_it_loads_a_closed_survey_over_the_needs_once_with_results() -> None:
     assert _counts() == first
     assert survey.question_en == QUESTION_EN
     assert not again.is_open and not again.accepts_items
+    # Closed with its time, so a paper deadline exists and the results can become final.
+    assert again.closed_at is not None
+    assert again.skips == Answer.objects.filter(winner__isnull=True).count()
     assert first[0] == 14  # the 14 needs
     assert Answer.objects.filter(winner__isnull=True).exists()  # a few skips
     assert not Voter.objects.filter(

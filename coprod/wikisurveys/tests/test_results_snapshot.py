@@ -12,6 +12,9 @@ import random
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -44,11 +47,12 @@ GROUPS = [
 
 
 @pytest.fixture
-def items(survey: Survey) -> list[Item]:
-    """The survey's three needs and three written items."""
-    services.items_add(survey=survey, text_fr="Des brumisateurs")
-    services.items_add(survey=survey, text_fr="Des arbres")
-    services.items_add(survey=survey, text_fr="Des piscines", text_en="Pools")
+def items(survey: Survey, django_capture_on_commit_callbacks) -> list[Item]:
+    """The survey's three needs and three written items (the worker runs what they ask)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        services.items_add(survey=survey, text_fr="Des brumisateurs")
+        services.items_add(survey=survey, text_fr="Des arbres")
+        services.items_add(survey=survey, text_fr="Des piscines", text_en="Pools")
     return list(survey.items.order_by("id"))
 
 
@@ -305,3 +309,88 @@ def test_it_renders_the_cached_tables_again_for_another_language_or_snapshot(
     assert _tables(after) != _tables(before)
     cache.clear()
     assert _tables(client.get(french).content.decode()) == _tables(after)
+
+
+def _answer_queries(captured: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in captured.captured_queries if "wikisurveys_answer" in q["sql"]]
+
+
+def test_it_stops_counting_answers_after_the_deadline_through_the_close_task(
+    client, survey: Survey, crowd: list[Voter], django_capture_on_commit_callbacks
+) -> None:
+    """The real flow: the close task stores the snapshot moments after the close, before the
+    deadline; the first view after the deadline counts once and stamps it final."""
+    _answer_randomly(survey, crowd, 10, seed=18)
+    with django_capture_on_commit_callbacks(execute=True):  # the worker runs the close task
+        services.survey_close(survey=survey)
+    # Two days pass (no grace days: the paper deadline is the close), for both timestamps.
+    two_days = dt.timedelta(days=2)
+    Survey.objects.filter(pk=survey.pk).update(closed_at=F("closed_at") - two_days)
+    ResultsSnapshot.objects.update(computed_at=F("computed_at") - two_days)
+    url = reverse("wikisurveys:results", args=[survey.pk])
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    assert len(_answer_queries(first)) == 1  # counted once, found current: stamped final
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as later:
+            page = client.get(url)
+        assert _answer_queries(later) == []
+    _assert_as_fresh(survey, page.context["results"])
+    assert ResultsSnapshot.objects.get(survey=survey).answers == 10
+
+
+def test_it_asks_for_one_results_recompute_while_one_is_pending(
+    survey: Survey, crowd: list[Voter], django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks() as asked:
+        for k in range(5):
+            services.item_submit(survey=survey, author=crowd[0], text=f"Idée {k}", language="fr")
+    assert len(asked) == 1  # the worker has not run yet: the later items do not ask again
+    asked[0]()  # the worker runs: one recompute sees the five items
+    active = set(survey.items.filter(status=ItemStatus.ACTIVE).values_list("pk", flat=True))
+    assert set(ResultsSnapshot.objects.get(survey=survey).content["items"]) == active
+    assert Survey.objects.get(pk=survey.pk).results_requested_at is None
+    with django_capture_on_commit_callbacks() as again:
+        services.item_submit(survey=survey, author=crowd[0], text="Idée 5", language="fr")
+    assert len(again) == 1
+    # A request the worker never ran (it stopped) is made again after a while.
+    Survey.objects.filter(pk=survey.pk).update(
+        results_requested_at=timezone.now() - services.REFIT_RETRY - dt.timedelta(seconds=1)
+    )
+    item = survey.items.get(text_fr="Idée 0")
+    with django_capture_on_commit_callbacks() as retried:
+        services.item_moderate(item=item, status=ItemStatus.REJECTED)
+    assert len(retried) == 1
+
+
+def test_it_recomputes_an_open_surveys_results_stored_by_another_engine_version(
+    client, survey: Survey, crowd: list[Voter]
+) -> None:
+    _answer_randomly(survey, crowd, 10, seed=19)
+    services.results_snapshot_store(survey=survey)
+    # An older engine stored another layout (here: no group tables at all).
+    ResultsSnapshot.objects.update(engine_version="0.0.1", content={"items": [], "ranking": []})
+    page = client.get(reverse("wikisurveys:results", args=[survey.pk]))
+    assert page.status_code == 200
+    _assert_as_fresh(survey, page.context["results"])
+    assert ResultsSnapshot.objects.get(survey=survey).engine_version == coprod_engine.__version__
+
+
+def test_it_counts_skips_and_refreshes_when_only_skips_came_in(
+    client, survey: Survey, crowd: list[Voter], monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    monkeypatch.setattr(services, "REFIT_VOTES", 5)
+    with django_capture_on_commit_callbacks(execute=True):  # one refresh, after 6 votes
+        _answer_randomly(survey, crowd, 6, seed=20, skips=0)
+    url = _english("results", survey)
+    with django_capture_on_commit_callbacks() as asked:
+        _answer_randomly(survey, crowd, 4, seed=21, skips=1)
+    assert asked == [] and Survey.objects.get(pk=survey.pk).skips == 4
+    page = client.get(url)
+    assert page.context["results"].lags  # behind by skips alone: said so
+    assert "Results as of 6 votes" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True) as asked:
+        _answer_randomly(survey, crowd, 1, seed=22, skips=1)
+    assert len(asked) == 1  # 5 answers since the refresh, skips only: a refresh
+    assert ResultsSnapshot.objects.get(survey=survey).skips == 5
+    _assert_as_fresh(survey, client.get(url).context["results"])

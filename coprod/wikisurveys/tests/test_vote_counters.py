@@ -9,10 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from functools import partial
+from io import StringIO
 
 import numpy as np
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -21,10 +24,13 @@ from scipy import sparse
 from coprod.processes.tests.test_concurrency import _race
 from coprod.wikisurveys import selectors, services
 from coprod.wikisurveys.models import (
+    Answer,
     Appearance,
     Item,
     ItemStatus,
     PairTally,
+    PaperSheet,
+    ResultsSnapshot,
     Survey,
     Voter,
 )
@@ -35,7 +41,7 @@ from coprod.wikisurveys.selectors import (
     survey_votes,
 )
 from coprod.wikisurveys.tests.conftest import _vote, _voter
-from coprod_engine.pairwise import aoi_scores, next_pair, pair_counts
+from coprod_engine.pairwise import aoi_scores, bradley_terry, next_pair, pair_counts
 
 
 def _answer(
@@ -204,10 +210,10 @@ def test_it_counts_typed_paper_sheets_and_uncounts_a_cleared_one(survey: Survey,
     first, second, third = sheet.voter.appearances.order_by("id")
     marks = {first.pk: "left", second.pk: "right", third.pk: "cant_decide"}
     services.paper_sheet_enter(sheet=sheet, marks=marks, entered_by=personas["staff"])
-    assert survey_vote_count(survey) == 2
+    assert survey_vote_count(survey) == 2 and Survey.objects.get(pk=survey.pk).skips == 1
     assert pair_choice_inputs(survey).comparisons.tolist() == _from_answers(survey)[1].tolist()
     services.paper_sheet_clear(sheet=sheet)
-    assert survey_vote_count(survey) == 0
+    assert survey_vote_count(survey) == 0 and Survey.objects.get(pk=survey.pk).skips == 0
     assert _counters(survey) == ([0, 0, 0], [])
 
 
@@ -218,15 +224,26 @@ def test_it_recounts_the_same_counters_from_the_answers(
     for voter in voters:
         for _ in range(8):
             _vote(voter, left_wins=voter.pk % 2 == 0)
+    a, b, *_rest = more_items
+    _answer(survey, voters[0], a, b, left_wins=None)  # a skip
     counted = _counters(survey)
+    Item.objects.filter(pk=a.pk).update(votes=0)  # counters gone wrong
+    PairTally.objects.filter(low=a).delete()
+    Survey.objects.filter(pk=survey.pk).update(skips=7)
     services.survey_tallies_rebuild(survey=survey)
-    assert _counters(survey) == counted
+    assert _counters(survey) == counted and Survey.objects.get(pk=survey.pk).skips == 1
     # The migration that added the counters fills them the same way from past answers.
     migration = importlib.import_module("coprod.wikisurveys.migrations.0003_vote_counters")
     Item.objects.update(votes=0)
     PairTally.objects.all().delete()
     migration.count_past_votes(apps, None)
     assert _counters(survey) == counted
+    skips = importlib.import_module(
+        "coprod.wikisurveys.migrations.0005_refresh_throttle_skip_counter"
+    )
+    Survey.objects.update(skips=0)
+    skips.count_past_skips(apps, None)
+    assert Survey.objects.get(pk=survey.pk).skips == 1
 
 
 def test_it_refits_the_strengths_in_the_background_every_few_votes(
@@ -333,3 +350,93 @@ def test_it_counts_concurrent_votes_on_shared_items_once_without_deadlock(
     assert counted == ([9, 9, 6], [(a.pk, b.pk, 6), (a.pk, c.pk, 3), (b.pk, c.pk, 3)])
     services.survey_tallies_rebuild(survey=survey)
     assert _counters(survey) == counted
+
+
+def test_it_keeps_the_newer_fit_when_an_older_refresh_finishes_last(
+    survey: Survey, voter: Voter, monkeypatch
+) -> None:
+    """Two refreshes overlap (a retry while the first still runs): the first reads 4 votes,
+    then the second reads 34, fits and stores, then the first one writes last."""
+    a, b, c = survey.items.order_by("id")
+    for _ in range(4):
+        _answer(survey, voter, a, b)
+    real_votes = services.survey_votes
+
+    def slow_read(survey: Survey) -> selectors.SurveyVotes:
+        read = real_votes(survey)
+        monkeypatch.setattr(services, "survey_votes", real_votes)
+        for _ in range(30):
+            _answer(survey, voter, b, c)
+        assert services.survey_refresh(survey=survey) == 34  # the retry, done meanwhile
+        return read
+
+    monkeypatch.setattr(services, "survey_votes", slow_read)
+    assert services.survey_refresh(survey=survey) == 4
+    survey.refresh_from_db()
+    votes = survey_votes(survey)
+    fit = bradley_terry(votes.winners, votes.losers, len(votes.items))
+    assert survey.strengths_votes == 34
+    assert survey.strengths == {
+        str(item.pk): float(theta) for item, theta in zip(votes.items, fit.strengths, strict=True)
+    }
+    assert ResultsSnapshot.objects.get(survey=survey).answers == 34
+
+
+def test_it_recounts_with_the_command_what_older_code_left_uncounted(
+    survey: Survey, personas
+) -> None:
+    """Answers written by code older than the counters (between the migration and the
+    restart) are in no counter: clearing their sheet is refused with a clear message,
+    and ``wikisurvey_recount`` puts things right."""
+    (sheet,) = services.paper_sheets_print(survey=survey, count=1, pairs=3)
+    first, second, third = sheet.voter.appearances.order_by("id")
+    for appearance in (first, second):  # as the old code typed them: no counter moved
+        Answer.objects.create(
+            appearance=appearance, winner_id=appearance.left_id, loser_id=appearance.right_id
+        )
+    Answer.objects.create(appearance=third, skip_reason="unstated")
+    PaperSheet.objects.filter(pk=sheet.pk).update(entered_at=timezone.now())
+    with pytest.raises(ValidationError, match=f"wikisurvey_recount --survey {survey.pk}"):
+        services.paper_sheet_clear(sheet=sheet)
+    out = StringIO()
+    call_command("wikisurvey_recount", survey=survey.pk, stdout=out)
+    assert out.getvalue() == f"survey {survey.pk}: recounted\n"
+    assert survey_vote_count(survey) == 2 and Survey.objects.get(pk=survey.pk).skips == 1
+    assert pair_choice_inputs(survey).comparisons.tolist() == _from_answers(survey)[1].tolist()
+    services.paper_sheet_clear(sheet=sheet)
+    assert _counters(survey) == ([0, 0, 0], []) and Survey.objects.get(pk=survey.pk).skips == 0
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_it_recounts_beside_concurrent_votes_without_losing_one(survey: Survey, personas) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the race needs concurrent writers: run on PostgreSQL (CI does)")
+    a, b, c = survey.items.order_by("id")
+    voters = [_voter(survey, personas[r]) for r in ("participant", "moderator", "note_taker")]
+    shown = [
+        Appearance.objects.create(survey=survey, voter=v, left=left, right=right, seed=0)
+        for v in voters
+        for left, right in ((a, b), (b, a), (c, b), (a, c), (b, c))
+    ]
+    # Votes, skips and recounts at once: each recount before, between or after them.
+    calls: list[Appearance | None] = [*shown, None, None, None, None]
+    position = iter(range(len(calls)))
+
+    def act() -> None:
+        appearance = calls[next(position)]
+        if appearance is None:
+            services.survey_tallies_rebuild(survey=survey)
+        elif appearance.left_id == c.pk:
+            services.answer_skip(appearance=appearance, voter=appearance.voter, reason="other")
+        else:
+            services.answer_vote(
+                appearance=appearance, voter=appearance.voter, winner_id=appearance.left_id
+            )
+
+    assert _race(act, count=len(calls)) == []
+    ids, comparisons, counts = _from_answers(survey)
+    assert pair_choice_inputs(survey).comparisons.tolist() == comparisons.tolist()
+    assert survey_vote_count(survey) == 12 and Survey.objects.get(pk=survey.pk).skips == 3
+    pairs = {(low, high): votes for low, high, votes in _counters(survey)[1]}
+    assert pairs == {(a.pk, b.pk): 6, (a.pk, c.pk): 3, (b.pk, c.pk): 3}
