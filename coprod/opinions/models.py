@@ -7,6 +7,7 @@ its idempotency key, so a retried request is recognised instead of being counted
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -102,6 +103,18 @@ class Statement(models.Model):
     )
     is_seed = models.BooleanField(_("seed statement"), default=False)
     status = models.CharField(_("moderation"), max_length=10, choices=StatementStatus.choices)
+    # Set only by a person's decision (``statement_moderate``), never by a submission or an
+    # import: a later Polis import leaves a statement a person moderated as they decided.
+    # SET_NULL: deleting the account keeps the statement and the fact it was moderated.
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moderated by"),
+    )
+    moderated_at = models.DateTimeField(_("moderated on"), null=True, blank=True)
     duplicate_of = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

@@ -172,15 +172,18 @@ def _mark_meta(conversation: Conversation, tids: set[int], moderation: dict[int,
 
     An earlier import without the math blob (or from the openData export, which has no meta
     flag) accepted Polis' meta statements; left so, their votes enter the map's PCA and the
-    groups drift from Polis'. Nothing records whether a person moderated a statement, so an
-    accepted status is taken as the import's default unless Polis rejected the statement
-    (then a person accepted it here); a statement a person rejected or set pending stays so.
+    groups drift from Polis'. A statement a person moderated here (``moderated_at`` set:
+    accepted, rejected or meta on purpose) stays as they decided. A statement Polis rejected
+    yet accepted here was accepted by a person too, before decisions were recorded, so it
+    stays accepted as well.
     """
     default_accepted = [
         t for t in tids if POLIS_STATUS.get(moderation.get(t, 0)) == StatementStatus.ACCEPTED
     ]
     conversation.statements.filter(
-        polis_tid__in=default_accepted, status=StatementStatus.ACCEPTED
+        polis_tid__in=default_accepted,
+        status=StatementStatus.ACCEPTED,
+        moderated_at__isnull=True,
     ).update(status=StatementStatus.META)
 
 

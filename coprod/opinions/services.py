@@ -29,6 +29,7 @@ from coprod.processes.models import Idea, IdeaOrigin, Need, Participant, Phase
 from coprod.processes.services import idea_submit, need_submit, phase_method_attach
 
 if TYPE_CHECKING:
+    from coprod.accounts.models import User
     from coprod_engine.opinion import OpinionMap, PolisMath
 
 METHOD_KEY = "opinion_map"
@@ -111,11 +112,18 @@ def statement_submit(
 
 
 @transaction.atomic
-def statement_moderate(*, statement: Statement, status: str) -> Statement:
+def statement_moderate(*, statement: Statement, status: str, by: User) -> Statement:
+    """A person's decision on a statement, recorded with who took it and when.
+
+    The record is what tells a person's decision from a status set by a submission or an
+    import, so a later Polis import leaves it as decided (``polis_files._mark_meta``).
+    """
     if status not in StatementStatus.values:
         raise ValidationError(_("Unknown moderation status."))
     statement.status = status
-    statement.save(update_fields=["status"])
+    statement.moderated_by = by
+    statement.moderated_at = timezone.now()
+    statement.save(update_fields=["status", "moderated_by", "moderated_at"])
     return statement
 
 

@@ -157,13 +157,15 @@ def moderate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 _promote(request, statement)
             else:
                 services.statement_moderate(
-                    statement=statement, status=request.POST.get("status", "")
+                    statement=statement, status=request.POST.get("status", ""), by=request.user
                 )
                 messages.success(request, _("Moderation saved."))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect("opinions:moderate", convo.pk)
-    statements = convo.statements.select_related("duplicate_of", "promoted_need", "promoted_idea")
+    statements = convo.statements.select_related(
+        "duplicate_of", "promoted_need", "promoted_idea", "moderated_by"
+    )
     context = {
         "conversation": convo,
         "process": convo.process,

@@ -186,7 +186,9 @@ def test_it_applies_new_moderation_to_an_incremental_map_without_new_votes(
     Vote.objects.update(updated_at=timezone.now() - dt.timedelta(hours=1))
     first = services.map_compute(conversation=conversation)
     shared = conversation.statements.get(text=SHARED)
-    services.statement_moderate(statement=shared, status="rejected")
+    services.statement_moderate(
+        statement=shared, status="rejected", by=conversation.process.created_by
+    )
 
     second = services.map_compute(conversation=conversation)
 

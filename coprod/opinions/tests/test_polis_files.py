@@ -280,14 +280,25 @@ def test_it_sets_imported_statements_apart_when_the_blob_comes_with_a_second_imp
 
 
 def test_it_leaves_a_moderators_decision_on_a_polis_meta_statement(
-    conversation, shared_data: Path, tmp_path: Path
+    conversation, shared_data: Path, tmp_path: Path, personas
 ) -> None:
-    """Only statements still as the import left them switch to meta: a rejected one stays."""
+    """Only statements no person moderated switch to meta: one a moderator rejected stays
+    rejected, one a facilitator accepted on purpose stays accepted, the others go meta."""
     source = shared_data / "polis/polis-math/reddwarf-fixtures/25ptpt-3gp-no-strict-with-meta"
     write_opendata(read_polis(source), tmp_path)
     polis_files.polis_import(conversation=conversation, folder=tmp_path)
+    assert not Statement.objects.filter(
+        moderated_at__isnull=False
+    ).exists()  # imports decide nothing
     services.statement_moderate(
-        statement=Statement.objects.get(polis_tid=0), status=StatementStatus.REJECTED
+        statement=Statement.objects.get(polis_tid=0),
+        status=StatementStatus.REJECTED,
+        by=personas["moderator"],
+    )
+    services.statement_moderate(
+        statement=Statement.objects.get(polis_tid=1),
+        status=StatementStatus.ACCEPTED,  # as the import left it, but now a person's decision
+        by=personas["facilitator"],
     )
     polis_files.polis_import(
         conversation=conversation,
@@ -295,7 +306,9 @@ def test_it_leaves_a_moderators_decision_on_a_polis_meta_statement(
         polis_math=read_polis_math(source / "math-pca2.json"),
     )
     statuses = dict(Statement.objects.filter(polis_tid__lte=3).values_list("polis_tid", "status"))
-    assert statuses == {0: "rejected", 1: "meta", 2: "meta", 3: "meta"}
+    assert statuses == {0: "rejected", 1: "accepted", 2: "meta", 3: "meta"}
+    accepted = Statement.objects.get(polis_tid=1)
+    assert accepted.moderated_by == personas["facilitator"]
 
 
 @pytest.mark.slow

@@ -9,7 +9,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
+from coprod.accounts.services import account_delete
 from coprod.opinions import services
 from coprod.opinions.models import Conversation, Statement, StatementStatus, Vote, VoteEvent, Voter
 from coprod.opinions.selectors import next_statement
@@ -31,6 +34,11 @@ def conversation(process: Process) -> Conversation:
     ):
         services.statement_submit(conversation=convo, author=None, text=text, is_seed=True)
     return convo
+
+
+def _english(name: str, conversation: Conversation) -> str:
+    with translation.override("en"):
+        return reverse(name, args=[conversation.pk])
 
 
 @pytest.fixture
@@ -78,10 +86,12 @@ def test_it_keeps_the_latest_vote_and_its_history(voter: Voter, conversation: Co
 
 
 def test_it_refuses_votes_on_statements_not_accepted(
-    voter: Voter, conversation: Conversation
+    voter: Voter, conversation: Conversation, personas
 ) -> None:
     statement = conversation.statements.earliest("id")
-    services.statement_moderate(statement=statement, status=StatementStatus.REJECTED)
+    services.statement_moderate(
+        statement=statement, status=StatementStatus.REJECTED, by=personas["moderator"]
+    )
     with pytest.raises(ValidationError):
         services.vote_cast(voter=voter, statement=statement, value=1, submission_key="x")
     with pytest.raises(ValidationError):
@@ -189,6 +199,88 @@ def test_it_keeps_moderation_to_moderators_and_facilitators(
     assert client_as("moderator").get(url).status_code == 200
     client_as("facilitator").post(url, {"statement": statement.pk, "status": "meta"})
     assert Statement.objects.get(pk=statement.pk).status == "meta"
+
+
+def test_it_records_who_moderated_a_statement_and_when(
+    conversation: Conversation, personas
+) -> None:
+    statement = conversation.statements.earliest("id")
+    assert (
+        statement.moderated_by is None and statement.moderated_at is None
+    )  # a seed, not a decision
+    before = timezone.now()
+    services.statement_moderate(
+        statement=statement, status=StatementStatus.META, by=personas["moderator"]
+    )
+    statement.refresh_from_db()
+    assert statement.moderated_by == personas["moderator"]
+    assert statement.moderated_at is not None and before <= statement.moderated_at <= timezone.now()
+    services.statement_moderate(
+        statement=statement, status=StatementStatus.ACCEPTED, by=personas["facilitator"]
+    )
+    statement.refresh_from_db()
+    assert (statement.status, statement.moderated_by) == ("accepted", personas["facilitator"])
+    with pytest.raises(ValidationError):
+        services.statement_moderate(statement=statement, status="maybe", by=personas["moderator"])
+    assert Statement.objects.get(pk=statement.pk).moderated_by == personas["facilitator"]
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("visitor", 302),  # to the sign-in page
+        ("signed_in", 403),
+        ("participant", 403),
+        ("observer", 403),
+        ("note_taker", 403),
+        ("moderator", 200),
+        ("facilitator", 200),
+        ("staff", 200),
+    ],
+)
+def test_it_shows_who_moderated_only_to_those_who_moderate(
+    client_as, conversation: Conversation, personas, role: str, status: int
+) -> None:
+    statement = conversation.statements.earliest("id")
+    client_as("moderator").post(
+        _english("opinions:moderate", conversation), {"statement": statement.pk, "status": "meta"}
+    )
+    statement.refresh_from_db()
+    assert statement.moderated_by == personas["moderator"]
+    with translation.override("en"):
+        when = date_format(timezone.localtime(statement.moderated_at), "DATE_FORMAT")
+    seen = f"moderated by moderator on {when}"
+    page = client_as(role).get(_english("opinions:moderate", conversation))
+    assert page.status_code == status
+    assert (seen in page.content.decode()) == (status == 200)
+    for name in ("conversation", "results"):  # the pages participants see never say it
+        assert (
+            "moderated by"
+            not in client_as(role).get(_english(f"opinions:{name}", conversation)).content.decode()
+        )
+
+
+def test_it_keeps_a_moderated_statement_when_the_moderators_account_goes(
+    client_as, conversation: Conversation, personas
+) -> None:
+    """Deleting the account anonymises the moderator (as for a hidden comment's ``hidden_by``);
+    deleting the user row itself nulls the link. The decision stays recorded either way."""
+    moderator = personas["moderator"]
+    statement = conversation.statements.earliest("id")
+    services.statement_moderate(statement=statement, status=StatementStatus.META, by=moderator)
+    url = _english("opinions:moderate", conversation)
+
+    account_delete(user=moderator)
+    statement.refresh_from_db()
+    assert statement.status == "meta" and statement.moderated_at is not None
+    page = client_as("facilitator").get(url).content.decode()
+    assert "moderated by Former participant on" in page and "moderator@example.org" not in page
+
+    moderator.delete()
+    statement.refresh_from_db()
+    assert statement.status == "meta" and statement.moderated_at is not None
+    assert statement.moderated_by is None
+    assert "(account deleted)" in client_as("facilitator").get(url).content.decode()
 
 
 def test_it_keeps_a_refused_statement_in_the_form(client_as, conversation: Conversation) -> None:
