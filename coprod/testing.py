@@ -7,6 +7,10 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
+from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone
 
@@ -128,3 +132,40 @@ def default_language() -> Iterator[None]:
 
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture
+def staff_admin(personas: dict[str, User | None]) -> Callable[[type[Model]], Client]:
+    """A client signed in as the staff persona, allowed to view and change ``model`` in the admin."""
+
+    def login(model: type[Model]) -> Client:
+        staff = personas["staff"]
+        assert staff is not None
+        content_type = ContentType.objects.get_for_model(model)
+        staff.user_permissions.add(
+            *Permission.objects.filter(
+                content_type=content_type,
+                codename__in=[f"view_{model._meta.model_name}", f"change_{model._meta.model_name}"],
+            )
+        )
+        client = Client()
+        client.force_login(staff)
+        return client
+
+    return login
+
+
+def admin_form_data(response: HttpResponse) -> dict[str, str]:
+    """What the admin change form in ``response`` posts back when nothing is touched.
+
+    Enough for text, number, choice, foreign-key and check-box fields (not split date-times).
+    """
+    form = response.context["adminform"].form  # type: ignore[attr-defined]
+    data = {}
+    for bound in form:
+        value = bound.value()
+        if value is True:
+            data[bound.html_name] = "on"
+        elif value is not False:
+            data[bound.html_name] = "" if value is None else str(value)
+    return data
