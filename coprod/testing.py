@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.http import HttpResponse
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from coprod.accounts.models import Organisation, OrganisationKind, User
@@ -169,3 +172,24 @@ def admin_form_data(response: HttpResponse) -> dict[str, str]:
         elif value is not False:
             data[bound.html_name] = "" if value is None else str(value)
     return data
+
+
+def admin_change_url(obj: Model) -> str:
+    meta = obj._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+
+
+def during_admin_post(
+    monkeypatch: pytest.MonkeyPatch, model: type[Model], write: Callable[[], object]
+) -> None:
+    """Run ``write`` when the admin has read the object of a POST and not yet saved it: a
+    concurrent vote or task landing in the window where a full save would undo it."""
+    model_admin = admin.site.get_model_admin(model)
+    read = model_admin.get_object
+
+    def read_then_write(*args: Any, **kwargs: Any) -> Model | None:
+        found = read(*args, **kwargs)
+        write()
+        return found
+
+    monkeypatch.setattr(model_admin, "get_object", read_then_write)
