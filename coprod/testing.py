@@ -158,17 +158,19 @@ def staff_admin(personas: dict[str, User | None]) -> Callable[[type[Model]], Cli
     return login
 
 
-def admin_form_data(response: HttpResponse) -> dict[str, str]:
+def admin_form_data(response: HttpResponse) -> dict[str, str | list[str]]:
     """What the admin change form in ``response`` posts back when nothing is touched.
 
-    Enough for text, number, choice, foreign-key and check-box fields (not split date-times).
+    Enough for text, number, choice, check-box and related fields (not split date-times).
     """
     form = response.context["adminform"].form  # type: ignore[attr-defined]
-    data = {}
+    data: dict[str, str | list[str]] = {}
     for bound in form:
         value = bound.value()
         if value is True:
             data[bound.html_name] = "on"
+        elif isinstance(value, list | tuple):  # a many-to-many field: one entry per choice
+            data[bound.html_name] = [str(choice) for choice in value]
         elif value is not False:
             data[bound.html_name] = "" if value is None else str(value)
     return data
