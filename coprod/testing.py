@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
+from django.http import HttpResponse
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from coprod.accounts.models import Organisation, OrganisationKind, User
@@ -128,3 +135,63 @@ def default_language() -> Iterator[None]:
 
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture
+def staff_admin(personas: dict[str, User | None]) -> Callable[[type[Model]], Client]:
+    """A client signed in as the staff persona, allowed to view and change ``model`` in the admin."""
+
+    def login(model: type[Model]) -> Client:
+        staff = personas["staff"]
+        assert staff is not None
+        content_type = ContentType.objects.get_for_model(model)
+        staff.user_permissions.add(
+            *Permission.objects.filter(
+                content_type=content_type,
+                codename__in=[f"view_{model._meta.model_name}", f"change_{model._meta.model_name}"],
+            )
+        )
+        client = Client()
+        client.force_login(staff)
+        return client
+
+    return login
+
+
+def admin_form_data(response: HttpResponse) -> dict[str, str | list[str]]:
+    """What the admin change form in ``response`` posts back when nothing is touched.
+
+    Enough for text, number, choice, check-box and related fields (not split date-times).
+    """
+    form = response.context["adminform"].form  # type: ignore[attr-defined]
+    data: dict[str, str | list[str]] = {}
+    for bound in form:
+        value = bound.value()
+        if value is True:
+            data[bound.html_name] = "on"
+        elif isinstance(value, list | tuple):  # a many-to-many field: one entry per choice
+            data[bound.html_name] = [str(choice) for choice in value]
+        elif value is not False:
+            data[bound.html_name] = "" if value is None else str(value)
+    return data
+
+
+def admin_change_url(obj: Model) -> str:
+    meta = obj._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+
+
+def during_admin_post(
+    monkeypatch: pytest.MonkeyPatch, model: type[Model], write: Callable[[], object]
+) -> None:
+    """Run ``write`` when the admin has read the object of a POST and not yet saved it: a
+    concurrent vote or task landing in the window where a full save would undo it."""
+    model_admin = admin.site.get_model_admin(model)
+    read = model_admin.get_object
+
+    def read_then_write(*args: Any, **kwargs: Any) -> Model | None:
+        found = read(*args, **kwargs)
+        write()
+        return found
+
+    monkeypatch.setattr(model_admin, "get_object", read_then_write)

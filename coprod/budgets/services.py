@@ -87,7 +87,9 @@ def budget_update(*, budget: Budget, fields: Mapping[str, Any]) -> Budget:
         setattr(budget, name, value)
     _draw_lot_seed(budget)
     budget.full_clean(exclude=["phase_method"])
-    budget.save()
+    # The settings and a seed drawn for a newly chosen lot; the open/closed state belongs to
+    # ``budget_close`` and ``budget_reopen``.
+    budget.save(update_fields=[*fields, "lot_seed"])
     return budget
 
 
@@ -143,7 +145,10 @@ def project_update(
         project.needs.set(needs)
     for name, value in fields.items():
         setattr(project, name, value)
-    project.save()
+    # Only what the facilitator changed: ``projects_to_actions`` sets ``action`` without
+    # the budget lock, and writing back the ``action`` read above would unlink the action
+    # (and the next run would create a second one).
+    project.save(update_fields=list(fields))
     return project
 
 

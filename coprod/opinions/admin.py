@@ -2,18 +2,23 @@ from django.contrib import admin
 from django.forms import ModelForm
 from django.http import HttpRequest
 
+from coprod.admin_saves import ChangedFieldsAdmin
 from coprod.http import signed_in_user
 from coprod.opinions import services
 from coprod.opinions.models import Conversation, OpinionMapResult, Statement
 
+# Every admin here saves only the fields its form changed (``ChangedFieldsAdmin``): a full
+# save would write back columns the form does not show, such as a map's engine state, which
+# the next map clears on the older ones.
+
 
 @admin.register(Conversation)
-class ConversationAdmin(admin.ModelAdmin):
+class ConversationAdmin(ChangedFieldsAdmin):
     list_display = ["question_fr", "is_open", "allow_anonymous", "created_at"]
 
 
 @admin.register(Statement)
-class StatementAdmin(admin.ModelAdmin):
+class StatementAdmin(ChangedFieldsAdmin):
     list_display = ["text", "conversation", "status", "moderated_at", "is_seed", "created_at"]
     list_filter = ["status", "is_seed"]
     readonly_fields = ["moderated_by", "moderated_at"]
@@ -31,5 +36,11 @@ class StatementAdmin(admin.ModelAdmin):
 
 
 @admin.register(OpinionMapResult)
-class OpinionMapResultAdmin(admin.ModelAdmin):
+class OpinionMapResultAdmin(ChangedFieldsAdmin):
     list_display = ["conversation", "computed_at", "engine_version", "n_votes"]
+    # A computed map, kept to audit and replay it: never edited by hand.
+    readonly_fields = ["engine_version", "input_hash", "n_votes", "result", "votes_read_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        # Computed by the map service, never typed in.
+        return False

@@ -1,6 +1,11 @@
 from django.contrib import admin
 
+from coprod.admin_saves import ChangedFieldsAdmin
 from coprod.processes import models
+
+# Every admin here saves only the fields its form changed (``ChangedFieldsAdmin``), so an edit
+# never writes back a column it did not change while a service was changing it (a need's
+# priority rank carried from a wiki survey when the admin corrects the need's title).
 
 
 class PhaseInline(admin.TabularInline):
@@ -9,7 +14,7 @@ class PhaseInline(admin.TabularInline):
 
 
 @admin.register(models.Process)
-class ProcessAdmin(admin.ModelAdmin):
+class ProcessAdmin(ChangedFieldsAdmin):
     list_display = ["title_fr", "status", "lead_organisation", "created_at"]
     list_filter = ["status"]
     prepopulated_fields = {"slug": ["title_fr"]}
@@ -17,7 +22,7 @@ class ProcessAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(ChangedFieldsAdmin):
     list_display = ["user", "process", "stakeholder_role", "process_role"]
     list_filter = ["process", "process_role", "stakeholder_role"]
 
@@ -28,7 +33,7 @@ class DecisionItemInline(admin.TabularInline):
 
 
 @admin.register(models.Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(ChangedFieldsAdmin):
     list_display = ["body_fr", "decided_on", "process"]
     inlines = [DecisionItemInline]
 
@@ -44,4 +49,4 @@ for model in (
     models.Measurement,
     models.PhaseMethod,
 ):
-    admin.site.register(model)
+    admin.site.register(model, ChangedFieldsAdmin)

@@ -82,8 +82,16 @@ phase_accepts_measurements = _phase_allows("accepts_measurements")
 
 runs_process = is_facilitator | is_staff
 
+
+@rules.predicate
+def about_a_process(user: Any, process: Process | None) -> bool:
+    # "processes.view_process" is also the Django model permission, which the admin asks about
+    # the model (no process): the model permission answers that, not this rule.
+    return process is not None
+
+
 rules.add_perm("processes.create_process", is_staff | is_organiser)
-rules.add_perm("processes.view_process", is_published | runs_process)
+rules.add_perm("processes.view_process", about_a_process & (is_published | runs_process))
 rules.add_perm("processes.join_process", is_signed_in & is_open & ~is_participant)
 rules.add_perm(
     "processes.submit_need", runs_process | (is_contributor & is_open & phase_accepts_needs)

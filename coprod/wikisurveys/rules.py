@@ -47,7 +47,9 @@ def facilitates_survey(user: Any, survey: Survey) -> bool:
 
 
 rules.add_perm("wikisurveys.vote", can_vote)
-rules.add_perm("wikisurveys.add_item", can_add_item)
+# Not "add_item": that is the Django model permission of ``Item``, which the admin asks about
+# the model (no survey), and this rule needs a survey.
+rules.add_perm("wikisurveys.propose_item", can_add_item)
 rules.add_perm("wikisurveys.moderate", runs_survey)
 rules.add_perm("wikisurveys.carry", facilitates_survey)
 # Change the survey, open and close it, print and type paper sheets.

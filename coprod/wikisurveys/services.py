@@ -117,7 +117,10 @@ def survey_update(*, survey: Survey, fields: Mapping[str, Any]) -> Survey:
     for name, value in fields.items():
         setattr(survey, name, value)
     survey.full_clean(exclude=["phase_method"])
-    survey.save()
+    # Only the settings: the counters and refresh stamps belong to votes and tasks, which
+    # update them with F() and conditional UPDATEs (the row lock above orders us with them
+    # today; naming the fields keeps that true if a writer ever stops locking).
+    survey.save(update_fields=list(fields))
     return survey
 
 

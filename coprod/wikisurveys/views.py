@@ -62,7 +62,7 @@ def _page(request: HttpRequest, survey: Survey, **forms: Any) -> dict[str, Any]:
         "appearance": appearance,
         "answered": voter.appearances.filter(answer__isnull=False).count() if voter else 0,
         "can_vote": can_vote,
-        "can_add_item": request.user.has_perm("wikisurveys.add_item", survey),
+        "can_add_item": request.user.has_perm("wikisurveys.propose_item", survey),
         "can_moderate": request.user.has_perm("wikisurveys.moderate", survey),
         "runs_survey": request.user.has_perm("wikisurveys.run", survey),
         "skip_form": forms.get("skip_form")
@@ -133,7 +133,7 @@ def skip(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_create(request: HttpRequest, pk: int) -> HttpResponse:
     found = survey_or_404(request, pk)
-    if not request.user.has_perm("wikisurveys.add_item", found):
+    if not request.user.has_perm("wikisurveys.propose_item", found):
         raise PermissionDenied
     form = ItemForm(request.POST)
     if form.is_valid():

@@ -230,3 +230,25 @@ def test_it_counts_a_late_paper_ballot_once_when_typed_at_once(budget: Budget, p
     assert _race(enter, count=5) == []
     assert PaperEntry.objects.filter(paper_ballot__budget=budget).count() == 2
     assert BudgetResult.objects.filter(budget=budget).latest().n_ballots == 1
+
+
+def test_it_keeps_the_action_a_project_was_turned_into_while_it_is_edited(
+    budget: Budget, personas, monkeypatch
+) -> None:
+    # ``projects_to_actions`` links the action without the budget lock; when it lands after
+    # ``project_update`` read the project, a full save wrote the empty link back, and the next
+    # run made a second action for the same project.
+    _vote(budget, personas, "participant", "Fontaines")
+    services.budget_close(budget=budget)
+    project = budget.projects.get(title_fr="Fontaines")
+    read = project.refresh_from_db
+
+    def read_then_link(*args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        read(*args, **kwargs)
+        services.projects_to_actions(budget=budget)
+
+    monkeypatch.setattr(project, "refresh_from_db", read_then_link)
+    services.project_update(project=project, fields={"description_fr": "Corrigé"})
+    saved = budget.projects.get(pk=project.pk)
+    assert saved.action is not None and saved.description_fr == "Corrigé"
+    assert services.projects_to_actions(budget=budget) == []
