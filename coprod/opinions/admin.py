@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db import models
 from django.forms import ModelForm
 from django.http import HttpRequest
 
@@ -24,12 +27,12 @@ class StatementAdmin(ChangedFieldsAdmin):
     readonly_fields = ["moderated_by", "moderated_at"]
 
     def save_model(
-        self, request: HttpRequest, obj: Statement, form: ModelForm, change: bool
+        self, request: HttpRequest, obj: models.Model, form: ModelForm[Any], change: bool
     ) -> None:
         super().save_model(request, obj, form, change)
         # A status changed here is a person's decision too: recorded as on the moderation page,
         # so a later Polis import does not undo it.
-        if change and "status" in form.changed_data:
+        if change and isinstance(obj, Statement) and "status" in form.changed_data:
             services.statement_moderate(
                 statement=obj, status=obj.status, by=signed_in_user(request)
             )

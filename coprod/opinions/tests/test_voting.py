@@ -362,3 +362,19 @@ def test_it_carries_a_statement_into_the_chain_keeping_the_link(
     )
     other.refresh_from_db()
     assert other.promoted_idea is not None and other.promoted_idea.origin == "opinion_map"
+
+
+def test_it_records_a_status_changed_in_the_admin_as_a_persons_decision(
+    conversation: Conversation, staff_admin
+) -> None:
+    from coprod.testing import admin_change_url, admin_form_data
+
+    statement = conversation.statements.earliest("id")
+    client = staff_admin(Statement)
+    data = admin_form_data(client.get(admin_change_url(statement)))
+    data["status"] = StatementStatus.META
+    assert client.post(admin_change_url(statement), data).status_code == 302
+    statement.refresh_from_db()
+    assert statement.status == StatementStatus.META
+    assert statement.moderated_by is not None and statement.moderated_by.is_staff
+    assert statement.moderated_at is not None
