@@ -195,18 +195,29 @@ def _answer(appearance: Any, *, skip: bool, left_wins: bool) -> Any:
     return Answer(appearance=appearance, winner_id=winner, loser_id=loser)
 
 
+def _upkeep() -> Any:
+    """The module keeping counters, strengths and results (``services`` before ``tallies``)."""
+    try:
+        from coprod.wikisurveys import tallies
+
+        return tallies
+    except ImportError:
+        from coprod.wikisurveys import services
+
+        return services
+
+
 def _after_bulk_create(survey: Any) -> None:
     """Count the bulk-created votes, fit the strengths and store the results once, as the
     worker would (each step skipped for code that predates it).
     """
-    from coprod.wikisurveys import services
-
-    if hasattr(services, "survey_refresh"):
-        services.survey_tallies_rebuild(survey=survey)
-        services.survey_refresh(survey=survey)
-    elif hasattr(services, "survey_tallies_rebuild"):
-        services.survey_tallies_rebuild(survey=survey)
-        services.strengths_refit(survey=survey)
+    upkeep = _upkeep()
+    if hasattr(upkeep, "survey_refresh"):
+        upkeep.survey_tallies_rebuild(survey=survey)
+        upkeep.survey_refresh(survey=survey)
+    elif hasattr(upkeep, "survey_tallies_rebuild"):
+        upkeep.survey_tallies_rebuild(survey=survey)
+        upkeep.strengths_refit(survey=survey)
 
 
 def summary(label: str, walls: list[float], cpus: list[float]) -> str:
@@ -289,9 +300,10 @@ def bench_results(survey: Any, calls: int) -> list[str]:
     from django.test import Client
     from django.urls import reverse
 
-    from coprod.wikisurveys import services
     from coprod.wikisurveys.selectors import survey_votes
     from coprod_engine.pairwise import bradley_terry
+
+    upkeep = _upkeep()
 
     client = Client(HTTP_HOST="localhost")
     url = reverse("wikisurveys:results", args=[survey.pk])
@@ -306,7 +318,7 @@ def bench_results(survey: Any, calls: int) -> list[str]:
         summary("page GET results", page.walls, page.cpus),
         summary("page GET results, tables rendered", cold.walls, cold.cpus),
     ]
-    if hasattr(services, "results_for_page"):
+    if hasattr(upkeep, "results_for_page"):
         lines.append(_closed_results(survey, client, url, calls))
         lines.append(_settled_results(survey, client, url, calls))
     votes = survey_votes(survey)
@@ -314,10 +326,10 @@ def bench_results(survey: Any, calls: int) -> list[str]:
     for _ in range(3):
         fit.time(lambda: bradley_terry(votes.winners, votes.losers, len(votes.items)))
     lines.append(summary("refit (bradley_terry alone)", fit.walls, fit.cpus))
-    if hasattr(services, "results_snapshot_store"):
+    if hasattr(upkeep, "results_snapshot_store"):
         task = Clock()
         for _ in range(3):
-            task.time(lambda: services.results_snapshot_store(survey=survey))
+            task.time(lambda: upkeep.results_snapshot_store(survey=survey))
         lines.append(summary("task: results computed, stored", task.walls, task.cpus))
     return lines
 
@@ -346,7 +358,7 @@ def _settled_results(survey: Any, client: Any, url: str, calls: int) -> str:
 
     services.survey_update(survey=survey, fields={"paper_grace_days": 0})
     services.survey_close(survey=survey)
-    services.results_refresh(survey=survey)  # what the close task does, at the close
+    _upkeep().results_refresh(survey=survey)  # what the close task does, at the close
     two_days = dt.timedelta(days=2)
     Survey.objects.filter(pk=survey.pk).update(closed_at=F("closed_at") - two_days)
     ResultsSnapshot.objects.filter(survey=survey).update(computed_at=F("computed_at") - two_days)

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from coprod.processes.demo.contributions import NEEDS, NeedSpec
 from coprod.processes.models import CoType, Need, Participant, Process, ProcessRole
-from coprod.wikisurveys import services
+from coprod.wikisurveys import services, tallies
 from coprod.wikisurveys.models import Answer, Item, SkipReason, Survey
 
 SEED = 2026
@@ -137,7 +137,7 @@ def wikisurveys_demo_load(
             )
         # The strengths the next voters' pairs lean on, fitted here rather than by the
         # background worker, so that the demo's draws do not depend on the worker's timing.
-        services.survey_refresh(survey=survey)
+        tallies.survey_refresh(survey=survey)
     if not survey.paper_sheets.exists():
         _paper_sheets(survey, specs)
     # Closed now, with its time: without ``closed_at`` there is no paper deadline, and the

@@ -126,7 +126,7 @@ class Item(models.Model):
     )
     status = models.CharField(_("moderation"), max_length=10, choices=ItemStatus.choices)
     # Votes this item took part in, against any item whatever its status now; counted with
-    # the vote (``services.tally_votes``). Skips are not votes and do not count.
+    # the vote (``tallies.tally_votes``). Skips are not votes and do not count.
     votes = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

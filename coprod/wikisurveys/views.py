@@ -19,7 +19,7 @@ from coprod.processes.method_setup import method_setup_page
 from coprod.processes.roles import anonymous_key, participation_of
 from coprod.processes.selectors import accepts_paper, paper_deadline
 from coprod.processes.views import method_object_or_404
-from coprod.wikisurveys import services
+from coprod.wikisurveys import services, tallies
 from coprod.wikisurveys.forms import (
     ItemAddForm,
     ItemForm,
@@ -185,8 +185,8 @@ def moderate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def _results_context(request: HttpRequest, survey: Survey) -> dict[str, Any]:
-    # The stored results, not the answers: see services.results_for_page.
-    results = services.results_for_page(survey=survey)
+    # The stored results, not the answers: see tallies.results_for_page.
+    results = tallies.results_for_page(survey=survey)
     return {
         "survey": survey,
         "process": survey.process,

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 
 import coprod_engine
 from coprod.processes.models import KnowledgeType, StakeholderRole
-from coprod.wikisurveys import services
+from coprod.wikisurveys import services, tallies
 from coprod.wikisurveys.models import (
     Appearance,
     Item,
@@ -109,7 +109,7 @@ def test_it_stores_what_a_fresh_computation_gives(
 ) -> None:
     _answer_randomly(survey, crowd, 120, seed=1)
     services.item_moderate(item=items[4], status=ItemStatus.REJECTED)  # its answers drop out
-    snapshot = services.results_snapshot_store(survey=survey)
+    snapshot = tallies.results_snapshot_store(survey=survey)
     page = _page(survey)
     _assert_as_fresh(survey, page)
     assert [c.shown for c in page.by_knowledge.columns] == [True, True, True]
@@ -133,7 +133,7 @@ def test_it_stores_what_a_fresh_computation_gives(
 def test_it_refreshes_the_snapshot_in_the_background_every_few_votes(
     survey: Survey, crowd: list[Voter], monkeypatch, django_capture_on_commit_callbacks
 ) -> None:
-    monkeypatch.setattr(services, "REFIT_VOTES", 10)
+    monkeypatch.setattr(tallies, "REFIT_VOTES", 10)
 
     def stored_after(votes: int, seed: int) -> int:
         for k in range(votes):
@@ -164,7 +164,7 @@ def test_it_says_how_far_the_results_lag_behind_the_answers(
     html = page.content.decode()
     assert "Results as of 8 votes, updated on" in html
     assert "13 votes so far" in html
-    services.results_refresh(survey=survey)
+    tallies.results_refresh(survey=survey)
     assert "Results as of" not in client.get(url).content.decode()
 
 
@@ -174,7 +174,7 @@ def test_it_shows_exact_results_once_the_survey_is_closed(
     services.survey_update(survey=survey, fields={"paper_grace_days": 3})
     (sheet,) = services.paper_sheets_print(survey=survey, count=1, pairs=2)
     _answer_randomly(survey, crowd, 20, seed=6)
-    services.results_snapshot_store(survey=survey)
+    tallies.results_snapshot_store(survey=survey)
     _answer_randomly(survey, crowd, 7, seed=7)
     with django_capture_on_commit_callbacks() as asked:  # the worker is stopped
         services.survey_close(survey=survey)
@@ -202,12 +202,12 @@ def test_it_counts_no_answer_once_nothing_can_change_after_the_close(
     services.survey_close(survey=survey)
     # The close (and its paper deadline, no grace days here) was two days ago.
     Survey.objects.filter(pk=survey.pk).update(closed_at=timezone.now() - dt.timedelta(days=2))
-    services.results_snapshot_store(survey=survey)
+    tallies.results_snapshot_store(survey=survey)
 
     def refuse(survey: Survey) -> None:
         raise AssertionError("the page counted the answers")
 
-    monkeypatch.setattr(services, "answer_set", refuse)
+    monkeypatch.setattr(tallies, "answer_set", refuse)
     page = client.get(reverse("wikisurveys:results", args=[survey.pk]))
     _assert_as_fresh(survey, page.context["results"])
 
@@ -233,7 +233,7 @@ def test_it_hides_a_rejected_item_at_once_and_asks_for_fresh_results(
     django_capture_on_commit_callbacks,
 ) -> None:
     _answer_randomly(survey, crowd, 30, seed=9)
-    services.results_snapshot_store(survey=survey)
+    tallies.results_snapshot_store(survey=survey)
     url = reverse("wikisurveys:results", args=[survey.pk])
     assert "Des piscines" in client.get(url).content.decode()
     with django_capture_on_commit_callbacks() as asked:
@@ -249,7 +249,7 @@ def test_it_carries_the_ranking_of_every_answer_even_when_the_snapshot_lags(
     survey: Survey, crowd: list[Voter]
 ) -> None:
     _answer_randomly(survey, crowd, 15, seed=10)
-    services.results_snapshot_store(survey=survey)
+    tallies.results_snapshot_store(survey=survey)
     _answer_randomly(survey, crowd, 15, seed=11)
     result = services.survey_carry(survey=survey, top=2)
     fresh = survey_ranking(survey)
@@ -264,8 +264,8 @@ def test_it_keeps_a_newer_snapshot_than_the_one_computed_from_older_answers(
     _answer_randomly(survey, crowd, 5, seed=12)
     old_votes = survey_votes(survey)
     _answer_randomly(survey, crowd, 5, seed=13)
-    services.results_snapshot_store(survey=survey)
-    kept = services.results_snapshot_store(survey=survey, votes=old_votes)  # a slow worker
+    tallies.results_snapshot_store(survey=survey)
+    kept = tallies.results_snapshot_store(survey=survey, votes=old_votes)  # a slow worker
     assert kept.answers == 10
 
 
@@ -284,7 +284,7 @@ def test_it_shows_the_stored_results_to_the_same_people_as_before(
     client_as, survey: Survey, crowd: list[Voter], role: str, status: int, carry_form: bool
 ) -> None:
     _answer_randomly(survey, crowd, 6, seed=14)
-    services.results_snapshot_store(survey=survey)
+    tallies.results_snapshot_store(survey=survey)
     page = client_as(role).get(reverse("wikisurveys:results", args=[survey.pk]))
     assert page.status_code == status
     assert ('name="top"' in page.content.decode()) == carry_form
@@ -304,7 +304,7 @@ def test_it_renders_the_cached_tables_again_for_another_language_or_snapshot(
     before = client.get(french).content.decode()
     assert "Par rôle de partie prenante" in before
     _answer_randomly(survey, crowd, 12, seed=17, skips=0)
-    services.results_refresh(survey=survey)
+    tallies.results_refresh(survey=survey)
     after = client.get(french).content.decode()
     assert _tables(after) != _tables(before)
     cache.clear()
@@ -355,7 +355,7 @@ def test_it_asks_for_one_results_recompute_while_one_is_pending(
     assert len(again) == 1
     # A request the worker never ran (it stopped) is made again after a while.
     Survey.objects.filter(pk=survey.pk).update(
-        results_requested_at=timezone.now() - services.REFIT_RETRY - dt.timedelta(seconds=1)
+        results_requested_at=timezone.now() - tallies.REFIT_RETRY - dt.timedelta(seconds=1)
     )
     item = survey.items.get(text_fr="Idée 0")
     with django_capture_on_commit_callbacks() as retried:
@@ -367,7 +367,7 @@ def test_it_recomputes_an_open_surveys_results_stored_by_another_engine_version(
     client, survey: Survey, crowd: list[Voter]
 ) -> None:
     _answer_randomly(survey, crowd, 10, seed=19)
-    services.results_snapshot_store(survey=survey)
+    tallies.results_snapshot_store(survey=survey)
     # An older engine stored another layout (here: no group tables at all).
     ResultsSnapshot.objects.update(engine_version="0.0.1", content={"items": [], "ranking": []})
     page = client.get(reverse("wikisurveys:results", args=[survey.pk]))
@@ -379,7 +379,7 @@ def test_it_recomputes_an_open_surveys_results_stored_by_another_engine_version(
 def test_it_counts_skips_and_refreshes_when_only_skips_came_in(
     client, survey: Survey, crowd: list[Voter], monkeypatch, django_capture_on_commit_callbacks
 ) -> None:
-    monkeypatch.setattr(services, "REFIT_VOTES", 5)
+    monkeypatch.setattr(tallies, "REFIT_VOTES", 5)
     with django_capture_on_commit_callbacks(execute=True):  # one refresh, after 6 votes
         _answer_randomly(survey, crowd, 6, seed=20, skips=0)
     url = _english("results", survey)

@@ -22,7 +22,7 @@ from django.utils import timezone
 from scipy import sparse
 
 from coprod.processes.tests.test_concurrency import _race
-from coprod.wikisurveys import selectors, services
+from coprod.wikisurveys import selectors, services, tallies
 from coprod.wikisurveys.models import (
     Answer,
     Appearance,
@@ -145,7 +145,7 @@ def test_it_draws_the_pair_next_pair_draws_from_all_the_answers(
     for other, n in ((active[0], 15), (active[1], 10)):
         for _ in range(n):
             _answer(survey, crowd, rejected, other)
-    services.survey_refresh(survey=survey)
+    tallies.survey_refresh(survey=survey)
     services.item_moderate(item=rejected, status=ItemStatus.REJECTED)
     voter = _voter(survey, personas["participant"])
     _answer(survey, voter, active[0], active[2])
@@ -230,7 +230,7 @@ def test_it_recounts_the_same_counters_from_the_answers(
     Item.objects.filter(pk=a.pk).update(votes=0)  # counters gone wrong
     PairTally.objects.filter(low=a).delete()
     Survey.objects.filter(pk=survey.pk).update(skips=7)
-    services.survey_tallies_rebuild(survey=survey)
+    tallies.survey_tallies_rebuild(survey=survey)
     assert _counters(survey) == counted and Survey.objects.get(pk=survey.pk).skips == 1
     # The migration that added the counters fills them the same way from past answers.
     migration = importlib.import_module("coprod.wikisurveys.migrations.0003_vote_counters")
@@ -250,14 +250,14 @@ def test_it_refits_the_strengths_in_the_background_every_few_votes(
     survey: Survey, personas, monkeypatch, django_capture_on_commit_callbacks
 ) -> None:
     fits: list[int] = []
-    real_fit = services.bradley_terry
+    real_fit = tallies.bradley_terry
 
     def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
         fits.append(len(args[0]))
         return real_fit(*args, **kwargs)
 
-    monkeypatch.setattr(services, "bradley_terry", counting)
-    monkeypatch.setattr(services, "REFIT_VOTES", 5)
+    monkeypatch.setattr(tallies, "bradley_terry", counting)
+    monkeypatch.setattr(tallies, "REFIT_VOTES", 5)
     seen_strengths: list[object] = []
     real_next = services.next_pair
 
@@ -284,7 +284,7 @@ def test_it_refits_the_strengths_in_the_background_every_few_votes(
 def test_it_asks_for_one_refit_while_one_is_pending(
     survey: Survey, personas, monkeypatch, django_capture_on_commit_callbacks
 ) -> None:
-    monkeypatch.setattr(services, "REFIT_VOTES", 1)
+    monkeypatch.setattr(tallies, "REFIT_VOTES", 1)
     voters = [_voter(survey, personas[r]) for r in ("participant", "moderator", "note_taker")]
     with django_capture_on_commit_callbacks() as asked:
         for v in voters:
@@ -297,7 +297,7 @@ def test_it_asks_for_one_refit_while_one_is_pending(
     assert survey.strengths_votes == 3 and survey.strengths_requested_at is None
     # A request the worker never ran (it stopped) is made again after a while.
     Survey.objects.filter(pk=survey.pk).update(
-        strengths_requested_at=timezone.now() - services.REFIT_RETRY - dt.timedelta(seconds=1)
+        strengths_requested_at=timezone.now() - tallies.REFIT_RETRY - dt.timedelta(seconds=1)
     )
     with django_capture_on_commit_callbacks() as asked_again:
         _vote(voters[0])
@@ -308,7 +308,7 @@ def test_it_never_fits_in_a_voting_request(client_as, survey: Survey, monkeypatc
     def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("a voting request fitted the strengths")
 
-    monkeypatch.setattr(services, "bradley_terry", refuse)
+    monkeypatch.setattr(tallies, "bradley_terry", refuse)
     client = client_as("participant")
     for _ in range(3):
         page = client.get(reverse("wikisurveys:survey", args=[survey.pk]))
@@ -348,7 +348,7 @@ def test_it_counts_concurrent_votes_on_shared_items_once_without_deadlock(
     assert survey_vote_count(survey) == len(shown) == 12
     counted = _counters(survey)
     assert counted == ([9, 9, 6], [(a.pk, b.pk, 6), (a.pk, c.pk, 3), (b.pk, c.pk, 3)])
-    services.survey_tallies_rebuild(survey=survey)
+    tallies.survey_tallies_rebuild(survey=survey)
     assert _counters(survey) == counted
 
 
@@ -364,14 +364,14 @@ def test_it_keeps_the_newer_fit_when_an_older_refresh_finishes_last(
 
     def slow_read(survey: Survey) -> selectors.SurveyVotes:
         read = real_votes(survey)
-        monkeypatch.setattr(services, "survey_votes", real_votes)
+        monkeypatch.setattr(tallies, "survey_votes", real_votes)
         for _ in range(30):
             _answer(survey, voter, b, c)
-        assert services.survey_refresh(survey=survey) == 34  # the retry, done meanwhile
+        assert tallies.survey_refresh(survey=survey) == 34  # the retry, done meanwhile
         return read
 
-    monkeypatch.setattr(services, "survey_votes", slow_read)
-    assert services.survey_refresh(survey=survey) == 4
+    monkeypatch.setattr(tallies, "survey_votes", slow_read)
+    assert tallies.survey_refresh(survey=survey) == 4
     survey.refresh_from_db()
     votes = survey_votes(survey)
     fit = bradley_terry(votes.winners, votes.losers, len(votes.items))
@@ -426,7 +426,7 @@ def test_it_recounts_beside_concurrent_votes_without_losing_one(survey: Survey, 
     def act() -> None:
         appearance = calls[next(position)]
         if appearance is None:
-            services.survey_tallies_rebuild(survey=survey)
+            tallies.survey_tallies_rebuild(survey=survey)
         elif appearance.left_id == c.pk:
             services.answer_skip(appearance=appearance, voter=appearance.voter, reason="other")
         else:

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from coprod.wikisurveys.models import Survey
-from coprod.wikisurveys.services import survey_tallies_rebuild
+from coprod.wikisurveys.tallies import survey_tallies_rebuild
 
 
 class Command(BaseCommand):
